@@ -1,0 +1,53 @@
+"""Kata 04: increment() takes the lock, so no update is lost however the threads are switched."""
+
+from tools.checks import expect_all_joined, expect_at_the_same_time, expect_each_in_a_thread_of_its_own
+from tools.probes import fail
+
+THREADS = 4
+TIMES = 50
+
+
+def test_increment_adds_times_to_the_counter(kata, watch):
+    kata.counter = 7
+    watch.run(kata.increment, 25)
+    if kata.counter != 32:
+        fail(f"increment(25) changed the counter from 7 to {kata.counter}; it should add 25, making 32.")
+
+
+def test_count_runs_increment_in_threads_at_the_same_time(kata, watch):
+    kata.increment = watch.calls(THREADS, kata.increment, label="increment()")
+    run = watch.run(kata.count, threads=THREADS, times=TIMES)
+    increments = ["increment()"] * THREADS
+    expect_each_in_a_thread_of_its_own(run, increments)
+    expect_at_the_same_time(run, increments)
+    expect_all_joined(run, increments)
+
+
+def test_no_update_is_lost_however_threads_switch(kata, watch):
+    kata.lock = lock = watch.spy_on(kata.lock)
+    run = watch.run(kata.count, threads=THREADS, times=TIMES, switch_threads_often=True)
+    expected = THREADS * TIMES
+    if run.value == expected == kata.counter:
+        return
+    got = run.value if run.value == kata.counter else f"{run.value} (and left the counter at {kata.counter})"
+    message = (
+        f"count(threads={THREADS}, times={TIMES}) returned {got}, but {THREADS} threads"
+        f" x {TIMES} increments make {expected}."
+    )
+    if isinstance(run.value, int) and run.value < expected:
+        message += (
+            f"\nThe race lost {expected - run.value} of {expected} updates: two threads read the same value,"
+            " and the second write wiped out the first."
+        )
+    made = run.of("lock")
+    if len(made) > 1:
+        message += (
+            f"\n  {made[0].where}\nmakes a new lock each time it runs ({len(made)} locks in this run):"
+            " every thread locks a lock of its own, so no thread ever waits for another."
+            "\nUse the one `lock` made at the top of the file."
+        )
+    elif lock.taken == 0:
+        message += "\nincrement() never takes `lock`. Put `counter += 1` inside `with lock:`."
+    else:
+        message += "\nThe read, the add and the write of `counter += 1` must all happen while the lock is held."
+    fail(message)

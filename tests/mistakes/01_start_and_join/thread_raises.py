@@ -1,0 +1,16 @@
+"""A wrong solution to kata 01, kept to prove the tests reject it."""
+
+import threading
+import time
+
+
+def task(name):
+    print(f"{name} starting...")
+    time.sleep(2)
+    print(f"{name} done!")
+
+
+def main(task=task):
+    t1 = threading.Thread(target=lambda: 1 / 0)
+    t1.start()
+    t1.join()

@@ -1,0 +1,16 @@
+"""A wrong solution to kata 02, kept to prove the tests reject it."""
+
+import threading
+import time
+
+
+def download_file(file_name):
+    print(f"Downloading {file_name}...")
+    time.sleep(1)
+    print(f"Downloaded {file_name}")
+
+
+def download_all(files, download=download_file):
+    for file_name in files:
+        threading.Thread(target=download, args=(file_name,)).start()
+    print("All downloads finished.")

@@ -1,0 +1,23 @@
+"""A wrong solution to kata 02, kept to prove the tests reject it."""
+
+import threading
+import time
+
+
+def download_file(file_name):
+    print(f"Downloading {file_name}...")
+    time.sleep(1)
+    print(f"Downloaded {file_name}")
+
+
+def download_all(files, download=download_file):
+    def forever():
+        while True:
+            pass
+
+    threads = [threading.Thread(target=forever) for _ in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print("All downloads finished.")

@@ -1,0 +1,25 @@
+"""Reference solution for kata 02."""
+
+import threading
+import time
+
+
+def download_file(file_name):
+    print(f"Downloading {file_name}...")
+    time.sleep(1)
+    print(f"Downloaded {file_name}")
+
+
+def download_all(files, download=download_file):
+    threads = []
+    for file_name in files:
+        thread = threading.Thread(target=download, args=(file_name,))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    print("All downloads finished.")
+
+
+if __name__ == "__main__":
+    download_all(["file1.txt", "file2.txt", "file3.txt"])

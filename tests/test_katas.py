@@ -1,0 +1,46 @@
+"""Every kata explains itself, its starter fails with lessons and its reference solution passes."""
+
+import re
+
+import pytest
+
+from tools.registry import KATAS_DIR, katas
+
+KATAS = katas()
+BY_NAME = pytest.mark.parametrize("kata", KATAS, ids=[kata.name for kata in KATAS])
+
+
+def test_the_registry_lists_every_kata_folder_in_order():
+    folders = sorted(path.name for path in KATAS_DIR.iterdir() if path.is_dir() and path.name[:2].isdigit())
+    assert [kata.name for kata in KATAS] == folders
+
+
+@BY_NAME
+def test_each_kata_folder_explains_itself(kata):
+    for name in ("README.md", "example.py", "kata.py", "test_kata.py"):
+        assert (kata.folder / name).is_file(), f"{kata.name} has no {name}"
+    assert kata.solution.is_file(), f"{kata.name} has no reference solution"
+    assert 2 <= len(kata.hints) <= 3, f"{kata.name} should have two or three hints"
+    readme = (kata.folder / "README.md").read_text()
+    assert "## Your task" in readme
+    assert f"pytest katas/{kata.name}" in readme
+
+
+@BY_NAME
+def test_the_starter_fails_with_lessons_not_tracebacks(kata, run_katas):
+    result = run_katas(kata.folder)
+    assert result.returncode == 1, result.stdout
+    failures = re.split(r"^_{3,} .* _{3,}$", result.stdout.split("= FAILURES =")[1], flags=re.M)[1:]
+    assert failures, result.stdout
+    for failure in failures:
+        report = failure.split("--- Captured")[0].split("= short test summary")[0].strip()
+        assert report, result.stdout
+        assert "Traceback" not in report and not re.search(r"^E ", report, re.M), report
+        assert len(report.splitlines()) <= 16, report
+
+
+@pytest.mark.timeout(600)
+def test_reference_solutions_pass_200_times_in_a_row(run_katas):
+    result = run_katas("--solutions", "tests/solutions", "--count", "200", "-q", KATAS_DIR)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " failed" not in result.stdout

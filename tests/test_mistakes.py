@@ -1,0 +1,73 @@
+"""Each typical wrong solution is rejected with its own message; correct variants all pass.
+
+A wrong solution lives in tests/mistakes/<kata>/<mistake>.py; a correct one written another
+way lives in tests/variants/<kata>/<variant>.py.
+"""
+
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+
+MISTAKES = {
+    "01_start_and_join/run_instead_of_start": "run() does not start a thread; call start().",
+    "01_start_and_join/target_calls_the_task": "`target=task(...)` calls the task at once",
+    "01_start_and_join/join_right_after_start": "waits for Task 1's thread to end before the thread for Task 2",
+    "01_start_and_join/missing_join": "main() returned while Task 2 was still running",
+    "01_start_and_join/print_before_join": "'All done!' was printed while Task 1 was still running",
+    "01_start_and_join/one_thread_does_all_the_work": "Task 1 and Task 2 both ran in",
+    "01_start_and_join/thread_raises": "crashed with ZeroDivisionError: division by zero",
+    "01_start_and_join/calls_sys_exit": "main() called sys.exit(3)",
+    "02_many_tasks/join_inside_the_start_loop": "waits for file1.txt's thread to end before the thread for file2.txt",
+    "02_many_tasks/no_join": "download_all() returned while photo1.jpg was still running",
+    "02_many_tasks/one_thread_does_all_the_work": "file1.txt and file2.txt both ran in",
+    "02_many_tasks/thread_never_ends": "download_all() is still running after 2 seconds: your code is stuck.",
+    "02_many_tasks/syntax_error": "is not valid Python yet: expected ':' at line 13",
+    "04_lock/no_lock": "increment() never takes `lock`.",
+    "04_lock/new_lock_each_use": "makes a new lock each time it runs",
+    "04_lock/lock_wrong_place": "must all happen while the lock is held",
+    "04_lock/deadlock": "is at tests/mistakes/04_lock/deadlock.py:12  lock.acquire()",
+    "05_lifecycle/guesses_without_a_thread": "lifecycle() never ran work().",
+    "05_lifecycle/lets_the_error_escape": "start_twice() raised RuntimeError: threads can only be started once",
+}
+
+VARIANTS = sorted(
+    path.relative_to(HERE / "variants").with_suffix("").as_posix() for path in HERE.glob("variants/*/*.py")
+)
+
+
+def kata_and_file(case, kind):
+    kata, _ = case.split("/")
+    return HERE.parent / "katas" / kata, HERE / kind / f"{case}.py"
+
+
+def test_every_mistake_file_has_an_expected_message():
+    files = sorted(
+        path.relative_to(HERE / "mistakes").with_suffix("").as_posix() for path in HERE.glob("mistakes/*/*.py")
+    )
+    assert files == sorted(MISTAKES)
+
+
+@pytest.mark.parametrize("case", sorted(MISTAKES))
+def test_a_mistake_is_rejected_with_its_own_message(case, run_katas):
+    kata, wrong = kata_and_file(case, "mistakes")
+    result = run_katas(kata, "--kata-file", wrong.relative_to(HERE.parent), "-x")
+    assert result.returncode == 1, result.stdout
+    assert MISTAKES[case] in result.stdout, result.stdout
+
+
+@pytest.mark.timeout(300)
+def test_the_race_is_caught_on_every_run(run_katas):
+    kata, wrong = kata_and_file("04_lock/no_lock", "mistakes")
+    result = run_katas(kata, "--kata-file", wrong, "--count", "200", "-q", "-k", "no_update_is_lost")
+    assert result.returncode == 1
+    assert "200 failed" in result.stdout, result.stdout[-2000:]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("case", VARIANTS)
+def test_a_correct_solution_written_another_way_passes(case, run_katas):
+    kata, variant = kata_and_file(case, "variants")
+    result = run_katas(kata, "--kata-file", variant, "--count", "20", "-q")
+    assert result.returncode == 0, result.stdout[-3000:]

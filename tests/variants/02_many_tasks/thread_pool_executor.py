@@ -1,0 +1,17 @@
+"""A correct solution to kata 02, written another way: a ThreadPoolExecutor."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+
+def download_file(file_name):
+    print(f"Downloading {file_name}...")
+    time.sleep(1)
+    print(f"Downloaded {file_name}")
+
+
+def download_all(files, download=download_file):
+    with ThreadPoolExecutor(max_workers=len(files)) as pool:
+        for file_name in files:
+            pool.submit(download, file_name)
+    print("All downloads finished.")

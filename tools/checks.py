@@ -1,0 +1,132 @@
+"""Checks shared by the kata tests. Each reads a recorded `Run` and, when the learner's code
+did something wrong, fails with what it did, why that is wrong and what to do instead."""
+
+import threading
+from collections import Counter
+
+from tools.probes import fail
+
+
+def expect_each_in_a_thread_of_its_own(run, labels):
+    """Every label in `labels` ran (as often as it is listed), each call in a new thread."""
+    wanted = Counter(labels)
+    for label, times in wanted.items():
+        calls = run.calls_of(label)
+        if not calls:
+            fail(_never_ran(run, label))
+        if len(calls) < times:
+            fail(
+                f"{run.function} ran {label} {_times(len(calls))};"
+                f" it should run it {_times(times)}, in as many threads."
+            )
+        if len(calls) > times:
+            fail(f"{run.function} ran {label} {_times(len(calls))}; run it {_times(times)}.")
+        for call in calls:
+            if call.thread is run.caller:
+                fail(_ran_in_caller(run, call))
+    by_thread = {}
+    for call in run.calls:
+        other = by_thread.setdefault(call.thread, call)
+        if other is not call:
+            fail(
+                f"{other.label} and {call.label} both ran in {call.thread.name}, one after the other.\n"
+                "One thread doing all the work is no faster than no thread at all:"
+                " give every task a thread of its own."
+            )
+
+
+def expect_at_the_same_time(run, labels):
+    """All the calls were running at one moment: each began before any of them ended."""
+    calls = [call for call in run.calls if call.label in labels]
+    if all(call.met_the_others for call in calls):
+        return
+    for later in calls:
+        earlier = next((call for call in calls if call.end and call.end.seq < later.begin.seq), None)
+        if earlier is None:
+            continue
+        message = f"{later.label} started only after {earlier.label} had finished."
+        join = _join_between(run, earlier, later)
+        if join is not None:
+            message += (
+                f"\n  {join.where}\nwaits for {earlier.label}'s thread to end"
+                f" before the thread for {later.label} is even started."
+            )
+        fail(message + "\nStart all the threads first; join them after that, in a loop of their own.")
+    fail("The tasks never ran at the same time. Start all the threads first, then join them.")
+
+
+def expect_all_joined(run, labels):
+    """No call was still running when the learner's function returned."""
+    for call in run.calls:
+        if call.label in labels and call.end.seq > run.returned.seq:
+            joined = any(join.other is call.thread for join in run.of("join"))
+            why = "" if joined else f" Nothing joins {call.thread.name}."
+            fail(
+                f"{run.function} returned while {call.label} was still running in {call.thread.name}.{why}\n"
+                "Call join() on every thread you started, so that the function waits for them before it goes on."
+            )
+
+
+def expect_printed_last(run, text, labels):
+    """`text` was printed once every call had finished."""
+    printed = [event for event in run.of("print") if event.text == text]
+    if not printed:
+        others = [event.text for event in run.of("print")]
+        seen = f" It printed: {', '.join(map(repr, others))}." if others else ""
+        fail(f"{run.function} never printed {text!r}.{seen}")
+    for call in run.calls:
+        if call.label in labels and call.end.seq > printed[0].seq:
+            fail(
+                f"{text!r} was printed while {call.label} was still running:\n  {printed[0].where}\n"
+                "Print it after the join() calls, once every thread has finished."
+            )
+
+
+def _never_ran(run, label):
+    others = sorted({call.label for call in run.calls})
+    if others:
+        return f"{run.function} never ran {label}. It ran: {', '.join(others)}."
+    if _threads_with_nothing_to_do(run):
+        return f"{run.function} started threads with nothing to do: their target is None."
+    return f"{run.function} never ran {label}. Make a threading.Thread that runs it, and start() it."
+
+
+def _ran_in_caller(run, call):
+    where = f"\n  {call.begin.where}\n" if call.begin.where else " "
+    if call.inside_run_method:
+        return (
+            f"{call.label} ran in {run.caller.name}, not in a thread of its own:{where}"
+            "calls run(), which runs the task right here, in the calling thread.\n"
+            "Call start() instead: it starts a new thread, and that thread calls run()."
+        )
+    if _threads_with_nothing_to_do(run):
+        return (
+            f"{call.label} ran in {run.caller.name} while the Thread was being made:{where}"
+            "`target=task(...)` calls the task at once and gives the thread its result, None,"
+            " so the thread has nothing to do.\n"
+            "Hand over the function and its arguments separately: Thread(target=task, args=(...,))."
+        )
+    return (
+        f"{call.label} ran in {run.caller.name}, the thread that runs {run.function}:{where}"
+        "calls the task directly, so each task waits for the one before it.\n"
+        "Give each task a thread of its own: threading.Thread(target=..., args=(...,)), then start() it."
+    )
+
+
+def _threads_with_nothing_to_do(run):
+    return [
+        thread
+        for thread in run.started_threads
+        if type(thread).run is threading.Thread.run and getattr(thread, "_target", None) is None
+    ]
+
+
+def _join_between(run, earlier, later):
+    return next(
+        (join for join in run.of("join") if join.other is earlier.thread and join.seq < later.begin.seq),
+        None,
+    )
+
+
+def _times(count):
+    return "once" if count == 1 else f"{count} times"

@@ -1,0 +1,102 @@
+"""Replays an order of read / add / write steps with real threads, one step at a time.
+
+`counter += 1` is three steps for the thread that runs it: read the counter, add 1 to what
+it read, write the sum back. A learner writes an order of those steps for several threads;
+`replay` runs exactly that order and shows, step by step, what each thread saw and wrote.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from tools.probes import fail
+
+STEPS = ("read", "add", "write")
+TURN_TIMEOUT = 2.0
+
+
+@dataclass
+class Step:
+    thread: str
+    step: str
+    value: int  # what the thread read, computed or wrote
+    counter: int  # the shared counter after the step
+
+
+def check_order(order, threads, name):
+    """Fail with a lesson unless `order` has every thread doing read, add, write once, in that order."""
+    if not isinstance(order, (list, tuple)):
+        fail(f'{name} should be a list of (thread, step) pairs, like [("A", "read"), ...], not {order!r}.')
+    for number, item in enumerate(order, start=1):
+        if not (isinstance(item, (list, tuple)) and len(item) == 2):
+            fail(f'Item {number} of {name} is {item!r}; each item is a (thread, step) pair, like ("A", "read").')
+        thread, step = item
+        if thread not in threads:
+            fail(f"Item {number} of {name} names thread {thread!r}; the threads are {_names(threads)}.")
+        if step not in STEPS:
+            fail(f"Item {number} of {name} names step {step!r}; the steps are {_names(STEPS)}.")
+    for thread in threads:
+        own = [step for who, step in order if who == thread]
+        wrong = [step for step in STEPS if own.count(step) != 1]
+        if wrong:
+            fail(f"In {name}, thread {thread} must do each of read, add and write exactly once; check {_names(wrong)}.")
+        if own != list(STEPS):
+            fail(
+                f"In {name}, thread {thread} does {', '.join(own)}. A thread runs its own steps in"
+                " order: read, then add, then write. Only the other threads' steps can come in between."
+            )
+
+
+def replay(order):
+    """Run `order` with one real thread per name and return the steps as they happened."""
+    done = []
+    counter = {"value": 0}
+    turn = threading.Condition()
+
+    def take_turn(thread, step, action):
+        with turn:
+            turn.wait_for(lambda: order[len(done)] == (thread, step))
+            value = action()
+            done.append(Step(thread, step, value, counter["value"]))
+            turn.notify_all()
+            return value
+
+    def write(value):
+        counter["value"] = value
+        return value
+
+    def increment(thread):
+        value = take_turn(thread, "read", lambda: counter["value"])
+        value = take_turn(thread, "add", lambda: value + 1)
+        take_turn(thread, "write", lambda: write(value))
+
+    order = [tuple(item) for item in order]
+    names = list(dict.fromkeys(thread for thread, _ in order))
+    workers = [threading.Thread(target=increment, args=(name,), name=f"thread {name}") for name in names]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(TURN_TIMEOUT)  # a checked order always finishes; this only bounds a bug of ours
+    return done
+
+
+def picture(steps):
+    """The replay as a table: one column per thread, the counter on the right."""
+    names = list(dict.fromkeys(step.thread for step in steps))
+    width = 14
+    lines = ["  step  " + "".join(f"thread {name}".ljust(width) for name in names) + "counter"]
+    written = {}
+    for number, step in enumerate(steps, start=1):
+        shown = f"{step.step:<5} {step.value}"
+        cells = "".join((shown if name == step.thread else "").ljust(width) for name in names)
+        note = ""
+        if step.step == "write":
+            overwritten = [who for who, value in written.items() if value == step.value and who != step.thread]
+            if overwritten:
+                note = f"  <- {step.thread} overwrites {overwritten[-1]}'s update"
+            written[step.thread] = step.value
+        lines.append(f"  {number:<4}  {cells}{step.counter}{note}")
+    return "\n".join(lines)
+
+
+def _names(items):
+    return ", ".join(f'"{item}"' for item in items)

@@ -1,0 +1,490 @@
+"""Probes that let kata tests see what the learner's threads did.
+
+A `ThreadWatch` runs the learner's code and records, in one ordered list of events, every
+thread it starts and joins, every call of the tasks a test hands in, everything printed and
+every exception raised inside a thread, each with the line of the kata file it came from.
+
+Tasks handed in by `ThreadWatch.task` prove "at the same time" without a clock: each waits
+until all of them are running at once, and gives up as soon as nobody is left who could
+start the missing ones. Each then holds on until somebody joins its thread, so a missing
+join() is seen every time.
+"""
+
+import ctypes
+import dis
+import linecache
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# A correct solution never comes near these; they only end waits on code that waits some
+# other way than join(), and runs that are stuck for good.
+GIVE_UP_WAITING = 1.0
+STUCK_AFTER = 2.0
+POLL = 0.005
+
+_STORES = {dis.opmap[name] for name in ("STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF")}
+
+
+class KataFailure(AssertionError):
+    """A failed check, with a message written for the learner."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """A line of the kata file."""
+
+    path: Path
+    line: int
+
+    @property
+    def source(self):
+        return linecache.getline(str(self.path), self.line).strip()
+
+    def __str__(self):
+        return f"{display_path(self.path)}:{self.line}  {self.source}"
+
+
+@dataclass
+class Event:
+    seq: int
+    kind: str  # start, join, joined, begin, end, print, crash, return, lock
+    thread: threading.Thread  # the thread the event happened in
+    where: Where | None
+    other: threading.Thread | None = None  # the thread started or joined
+    label: str = ""
+    text: str = ""
+
+
+@dataclass
+class TaskCall:
+    label: str
+    thread: threading.Thread
+    begin: Event
+    inside_run_method: bool
+    end: Event | None = None
+    met_the_others: bool = False
+
+
+@dataclass
+class Run:
+    """What happened while the learner's function ran."""
+
+    function: str
+    events: list[Event] = field(default_factory=list)
+    calls: list[TaskCall] = field(default_factory=list)
+    caller: threading.Thread | None = None
+    value: object = None
+    error: BaseException | None = None
+    error_where: Where | None = None
+    returned: Event | None = None
+
+    def of(self, kind):
+        return [event for event in self.events if event.kind == kind]
+
+    def calls_of(self, label):
+        return [call for call in self.calls if call.label == label]
+
+    @property
+    def started_threads(self):
+        return [event.other for event in self.of("start")]
+
+
+def display_path(path):
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def fail(message):
+    raise KataFailure(message)
+
+
+class ThreadWatch:
+    """Records what threads do while learner code from `kata_file` runs."""
+
+    def __init__(self, kata_file):
+        self.kata_file = Path(kata_file).resolve()
+        self._kata_filename = str(self.kata_file)
+        self._changed = threading.Condition()
+        self._run = None
+        self._seq = 0
+        self._waiting = set()  # threads inside one of our waits
+        self._joining = {}  # thread -> the thread it is joining
+        self._running_labels = []
+        self._meeting_size = 0
+        self._met = False
+        self.got_stuck = False
+
+    # --- recording -------------------------------------------------------------------------
+
+    def _where(self, frame=None):
+        frame = frame or sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == self._kata_filename:
+                return Where(self.kata_file, frame.f_lineno)
+            frame = frame.f_back
+        return None
+
+    def _record(self, kind, **details):
+        with self._changed:
+            self._seq += 1
+            event = Event(self._seq, kind, threading.current_thread(), self._where(sys._getframe(2)), **details)
+            self._run.events.append(event)
+            self._changed.notify_all()
+            return event
+
+    # --- running learner code --------------------------------------------------------------
+
+    def run(self, function, *args, switch_threads_often=False, title=None, **kwargs):
+        """Run `function(*args, **kwargs)` as the learner's main thread would, and record it.
+
+        Fails with a lesson if the code is stuck, raises, or a thread it started crashed.
+        With `switch_threads_often`, every write to shared state in the kata file first
+        lets other threads run, so that a race shows on every run.
+        """
+        run = Run(function=title or f"{function.__name__}()")
+        self._run = run
+        self._waiting, self._joining, self._running_labels = set(), {}, []
+        self._met = False
+        self._meeting_size = 0
+
+        def as_main_thread():
+            try:
+                run.value = function(*args, **kwargs)
+            except BaseException as error:  # noqa: BLE001 - the learner's code may raise anything, sys.exit() included
+                run.error = error
+                run.error_where = self._where_in_traceback(error.__traceback__)
+            finally:
+                run.returned = self._record("return")
+
+        caller = threading.Thread(target=as_main_thread, name="MainThread", daemon=True)
+        run.caller = caller
+        with self._patched(switch_threads_often):
+            caller.start()
+            caller.join(STUCK_AFTER)
+        if caller.is_alive():
+            report = self._stuck_report(run)
+            self.got_stuck = True
+            self.stop_leftover_threads()
+            fail(report)
+        self._wait_for_calls_to_end()
+        crashes = run.of("crash")
+        if crashes:
+            crash = crashes[0]
+            fail(f"{crash.thread.name} crashed with {crash.text}\n  at {crash.where}")
+        if run.error is not None:
+            fail(self._error_report(run))
+        return run
+
+    def load(self, module):
+        """Execute the kata file into `module`, failing with a lesson if that goes wrong."""
+        try:
+            self.run(module.__loader__.exec_module, module, title=f"importing {display_path(self.kata_file)}")
+        except KataFailure:
+            error = self._run.error
+            if isinstance(error, SyntaxError):
+                fail(
+                    f"{display_path(self.kata_file)} is not valid Python yet:"
+                    f" {error.msg} at line {error.lineno}\n    {(error.text or '').strip()}"
+                )
+            raise
+
+    def stop_leftover_threads(self):
+        """End the learner's threads still running Python code, so they cannot slow the next tests.
+
+        CPython has no way to kill a thread; an asynchronous SystemExit, which a thread ends on
+        quietly, is the next best thing.
+        A thread blocked for good (on a lock, say) does not take its turn, and is a daemon.
+        """
+        if self._run is None:
+            return
+        for thread in [self._run.caller, *self._run.started_threads]:
+            if thread.is_alive():
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
+
+    def _wait_for_calls_to_end(self):
+        # Once the caller is gone the tasks stop holding on; let them record their ends.
+        deadline = time.monotonic() + GIVE_UP_WAITING
+        with self._changed:
+            while any(call.end is None for call in self._run.calls) and time.monotonic() < deadline:
+                self._changed.wait(POLL)
+
+    def _where_in_traceback(self, traceback):
+        where = None
+        while traceback is not None:
+            if traceback.tb_frame.f_code.co_filename == self._kata_filename:
+                where = Where(self.kata_file, traceback.tb_lineno)
+            traceback = traceback.tb_next
+        return where
+
+    def _error_report(self, run):
+        error = run.error
+        if isinstance(error, SystemExit):
+            what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
+            return f"{run.function} {what}: the program would end right there.\n  at {run.error_where}"
+        report = f"{run.function} raised {type(error).__name__}: {error}"
+        if run.error_where:
+            report += f"\n  at {run.error_where}"
+        if "before it is started" in str(error):
+            report += "\njoin() waits for a thread that start() has started; this one never was."
+            for call in run.calls:
+                if call.inside_run_method:
+                    report += (
+                        f"\n{call.label} ran through run() instead, in {run.caller.name}:\n  {call.begin.where}\n"
+                        "run() does not start a thread; call start()."
+                    )
+                    break
+        if "started once" in str(error):
+            report += "\nA Thread object runs only once: make a new Thread to run something again."
+        return report
+
+    def _stuck_report(self, run):
+        frames = sys._current_frames()
+        lines = [f"{run.function} is still running after {STUCK_AFTER:g} seconds: your code is stuck."]
+        for thread in [run.caller, *run.started_threads]:
+            if thread.is_alive():
+                where = self._where(frames.get(thread.ident))
+                lines.append(f"  {thread.name} is at {where}" if where else f"  {thread.name} is still running")
+        lines.append(
+            "A thread caught in a loop that never ends, or waiting for something that never happens,"
+            "\nholds up everyone who joins it."
+        )
+        return "\n".join(lines)
+
+    # --- patches active while learner code runs ----------------------------------------------
+
+    def _patched(self, switch_threads_often):
+        return _Patches(self, switch_threads_often)
+
+    def _on_start(self, original, thread):
+        if thread is not self._run.caller:
+            self._record("start", other=thread)
+        return original(thread)
+
+    def _on_join(self, original, thread, timeout):
+        me = threading.current_thread()
+        with self._changed:
+            self._joining[me] = thread
+        self._record("join", other=thread)
+        try:
+            return original(thread, timeout)
+        finally:
+            with self._changed:
+                self._joining.pop(me, None)
+            self._record("joined", other=thread)
+
+    def _on_crash(self, hook_args):
+        where = self._where_in_traceback(hook_args.exc_traceback)
+        with self._changed:
+            self._seq += 1
+            self._run.events.append(
+                Event(
+                    self._seq,
+                    "crash",
+                    hook_args.thread or threading.current_thread(),
+                    where,
+                    text=f"{hook_args.exc_type.__name__}: {hook_args.exc_value}",
+                )
+            )
+            self._changed.notify_all()
+
+    def _switch_threads_before_writes(self, frame, event, arg):
+        if frame.f_code.co_filename != self._kata_filename:
+            return None
+        frame.f_trace_opcodes = True
+        return self._yield_before_store
+
+    def _yield_before_store(self, frame, event, arg):
+        if event == "opcode" and frame.f_code.co_code[frame.f_lasti] in _STORES:
+            time.sleep(0)  # let another thread run between reading shared state and writing it
+        return self._yield_before_store
+
+    # --- tasks handed to the learner's code -------------------------------------------------
+
+    def task(self, *labels):
+        """A stand-in for a task function: task(label) for each label, all at the same time."""
+        expected = len(labels)
+
+        def task(*args, **kwargs):
+            # Whatever the learner calls the argument: task("Task 1") or task(name="Task 1").
+            (label,) = [*args, *kwargs.values()]
+            return self._attend(str(label), expected)
+
+        return task
+
+    def spy_on(self, lock):
+        """A stand-in for `lock` that counts how often the learner's code takes it."""
+        return LockSpy(lock)
+
+    def calls(self, count, body, label):
+        """Wrap `body` so that `count` calls of it are expected to run at the same time."""
+
+        def attend(*args, **kwargs):
+            return self._attend(label, count, lambda: body(*args, **kwargs))
+
+        attend.__name__ = getattr(body, "__name__", label)
+        return attend
+
+    def _attend(self, label, expected, body=None):
+        me = threading.current_thread()
+        call = TaskCall(label, me, self._record("begin", label=label), _inside_run_method())
+        with self._changed:
+            self._run.calls.append(call)
+            self._running_labels.append(label)
+            self._meeting_size = max(self._meeting_size, expected)
+            if len(self._running_labels) >= self._meeting_size:
+                self._met = True
+        if me is not self._run.caller:
+            self._wait_while(lambda: not self._met and not self._meeting_impossible())
+        call.met_the_others = self._met
+        try:
+            return body() if body else None
+        finally:
+            if me is not self._run.caller:
+                self._wait_while(lambda: not self._joined_or_caller_gone(me))
+            with self._changed:
+                self._running_labels.remove(label)
+                call.end = self._record("end", label=label)
+
+    def _wait_while(self, condition):
+        me = threading.current_thread()
+        deadline = time.monotonic() + GIVE_UP_WAITING
+        with self._changed:
+            self._waiting.add(me)
+            self._changed.notify_all()
+            try:
+                while condition() and time.monotonic() < deadline:
+                    self._changed.wait(POLL)
+            finally:
+                self._waiting.discard(me)
+
+    def _meeting_impossible(self):
+        return any(call.end for call in self._run.calls) or not self._anyone_free()
+
+    def _joined_or_caller_gone(self, me):
+        return me in self._joining.values() or self._run.returned is not None
+
+    def _anyone_free(self):
+        """Is any of the learner's threads running, free to start or call another task?"""
+        threads = [self._run.caller, *self._run.started_threads]
+        return any(
+            thread.is_alive() and thread not in self._waiting and self._joining.get(thread) not in self._waiting
+            for thread in threads
+            if thread is not None
+        )
+
+
+def _inside_run_method():
+    """Is this call inside the run() method of a thread other than the current one?"""
+    me = threading.current_thread()
+    frame = sys._getframe(2)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        if frame.f_code.co_name == "run" and isinstance(owner, threading.Thread) and owner is not me:
+            return True
+        frame = frame.f_back
+    return False
+
+
+class LockSpy:
+    """Behaves as the lock it wraps, and counts how often it was taken."""
+
+    def __init__(self, lock):
+        self._lock = lock
+        self.taken = 0
+
+    def acquire(self, *args, **kwargs):
+        got = self._lock.acquire(*args, **kwargs)
+        if got:
+            self.taken += 1
+        return got
+
+    def release(self):
+        return self._lock.release()
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def __getattr__(self, name):
+        return getattr(self._lock, name)
+
+
+class _Patches:
+    """Puts the watch's hooks into `threading` and `sys.stdout`, and takes them out again."""
+
+    def __init__(self, watch, switch_threads_often):
+        self.watch = watch
+        self.switch_threads_often = switch_threads_often
+
+    def __enter__(self):
+        watch = self.watch
+        self.saved = (
+            threading.Thread.start,
+            threading.Thread.join,
+            threading.excepthook,
+            sys.stdout,
+            threading.Lock,
+            threading.RLock,
+        )
+        original_start, original_join, _, stdout, original_lock, original_rlock = self.saved
+
+        def start(thread):
+            return watch._on_start(original_start, thread)
+
+        def join(thread, timeout=None):
+            return watch._on_join(original_join, thread, timeout)
+
+        threading.Thread.start = start
+        threading.Thread.join = join
+        threading.excepthook = watch._on_crash
+        threading.Lock = _noting_creation(watch, original_lock)
+        threading.RLock = _noting_creation(watch, original_rlock)
+        sys.stdout = _RecordingStdout(watch, stdout)
+        if self.switch_threads_often:
+            threading.settrace(watch._switch_threads_before_writes)
+        return self
+
+    def __exit__(self, *exc):
+        (
+            threading.Thread.start,
+            threading.Thread.join,
+            threading.excepthook,
+            sys.stdout,
+            threading.Lock,
+            threading.RLock,
+        ) = self.saved
+        if self.switch_threads_often:
+            threading.settrace(None)
+
+
+def _noting_creation(watch, make_lock):
+    def make_and_note(*args, **kwargs):
+        lock = make_lock(*args, **kwargs)
+        if sys._getframe(1).f_code.co_filename == watch._kata_filename:  # made by the learner, not by Thread()
+            watch._record("lock", text=type(lock).__name__)
+        return lock
+
+    return make_and_note
+
+
+class _RecordingStdout:
+    """Passes prints on, and records each printed line as an event."""
+
+    def __init__(self, watch, stream):
+        self.watch = watch
+        self.stream = stream
+
+    def write(self, text):
+        if text.strip():
+            self.watch._record("print", text=text.strip()[:200])
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
