@@ -24,6 +24,8 @@ from pathlib import Path
 GIVE_UP_WAITING = 1.0
 STUCK_AFTER = 2.0
 POLL = 0.005
+# Only for a thread that waits in a way the watch cannot see (a sleep, say) while others want to write.
+TURN_TIMEOUT = 0.2
 
 _STORES = {dis.opmap[name] for name in ("STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF")}
 
@@ -113,6 +115,9 @@ class ThreadWatch:
         self._run = None
         self._seq = 0
         self._waiting = set()  # threads inside one of our waits
+        self._blocked = set()  # threads waiting to acquire a lock the kata made
+        self._parked = {}  # thread -> its ticket, for threads waiting for their turn to write
+        self._tickets = 0
         self._joining = {}  # thread -> the thread it is joining
         self._running_labels = []
         self._meeting_size = 0
@@ -149,6 +154,7 @@ class ThreadWatch:
         run = Run(function=title or f"{function.__name__}()")
         self._run = run
         self._waiting, self._joining, self._running_labels = set(), {}, []
+        self._blocked, self._parked = set(), {}
         self._met = False
         self._meeting_size = 0
 
@@ -205,6 +211,18 @@ class ThreadWatch:
         for thread in [self._run.caller, *self._run.started_threads]:
             if thread.is_alive():
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
+
+    def _wait_for_lock(self, lock, timeout):
+        me = threading.current_thread()
+        with self._changed:
+            self._blocked.add(me)
+            self._changed.notify_all()
+        try:
+            return lock.acquire(True, timeout)
+        finally:
+            with self._changed:
+                self._blocked.discard(me)
+                self._changed.notify_all()
 
     def _wait_for_calls_to_end(self):
         # Once the caller is gone the tasks stop holding on; let them record their ends.
@@ -300,8 +318,35 @@ class ThreadWatch:
 
     def _yield_before_store(self, frame, event, arg):
         if event == "opcode" and frame.f_code.co_code[frame.f_lasti] in _STORES:
-            time.sleep(0)  # let another thread run between reading shared state and writing it
+            self._take_turn_to_write()
         return self._yield_before_store
+
+    def _take_turn_to_write(self):
+        """Wait until every other thread is also about to write, or cannot move; then go in turn.
+
+        So between one thread's read of shared state and its write, every other thread that can
+        run gets as far as its own next write: an unlocked update is lost on every run, while a
+        thread holding a lock goes on alone, because the others are blocked on that lock.
+        """
+        me = threading.current_thread()
+        deadline = time.monotonic() + TURN_TIMEOUT
+        with self._changed:
+            self._tickets += 1
+            self._parked[me] = self._tickets
+            self._changed.notify_all()
+            try:
+                while not self._my_turn(me) and time.monotonic() < deadline:
+                    self._changed.wait(POLL / 5)
+            finally:
+                del self._parked[me]
+                self._changed.notify_all()
+
+    def _my_turn(self, me):
+        others_can_move = any(
+            thread is not me and thread not in self._parked and thread not in self._blocked
+            for thread in self._free_threads()
+        )
+        return not others_can_move and min(self._parked, key=self._parked.get) is me
 
     # --- tasks handed to the learner's code -------------------------------------------------
 
@@ -315,10 +360,6 @@ class ThreadWatch:
             return self._attend(str(label), expected)
 
         return task
-
-    def spy_on(self, lock):
-        """A stand-in for `lock` that counts how often the learner's code takes it."""
-        return LockSpy(lock)
 
     def calls(self, count, body, label):
         """Wrap `body` so that `count` calls of it are expected to run at the same time."""
@@ -370,12 +411,14 @@ class ThreadWatch:
 
     def _anyone_free(self):
         """Is any of the learner's threads running, free to start or call another task?"""
-        threads = [self._run.caller, *self._run.started_threads]
-        return any(
-            thread.is_alive() and thread not in self._waiting and self._joining.get(thread) not in self._waiting
-            for thread in threads
-            if thread is not None
-        )
+        return any(self._free_threads())
+
+    def _free_threads(self):
+        """The learner's threads that are alive and not waiting in one of our waits or a join."""
+        for thread in [self._run.caller, *self._run.started_threads]:
+            joined = self._joining.get(thread)
+            if thread.is_alive() and thread not in self._waiting and not (joined and joined.is_alive()):
+                yield thread
 
 
 def _inside_run_method():
@@ -390,15 +433,19 @@ def _inside_run_method():
     return False
 
 
-class LockSpy:
-    """Behaves as the lock it wraps, and counts how often it was taken."""
+class WatchedLock:
+    """A lock made by the kata's code: behaves as the lock it wraps, tells the watch while a
+    thread waits for it, and counts how often it was taken."""
 
-    def __init__(self, lock):
+    def __init__(self, watch, lock):
+        self._watch = watch
         self._lock = lock
         self.taken = 0
 
-    def acquire(self, *args, **kwargs):
-        got = self._lock.acquire(*args, **kwargs)
+    def acquire(self, blocking=True, timeout=-1):
+        got = self._lock.acquire(False)
+        if not got and blocking:
+            got = self._watch._wait_for_lock(self._lock, timeout)
         if got:
             self.taken += 1
         return got
@@ -467,9 +514,10 @@ class _Patches:
 def _noting_creation(watch, make_lock):
     def make_and_note(*args, **kwargs):
         lock = make_lock(*args, **kwargs)
-        if sys._getframe(1).f_code.co_filename == watch._kata_filename:  # made by the learner, not by Thread()
-            watch._record("lock", text=type(lock).__name__)
-        return lock
+        if sys._getframe(1).f_code.co_filename != watch._kata_filename:  # made by Thread() or a library
+            return lock
+        watch._record("lock", text=type(lock).__name__)
+        return WatchedLock(watch, lock)
 
     return make_and_note
 

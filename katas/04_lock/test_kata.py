@@ -24,7 +24,6 @@ def test_count_runs_increment_in_threads_at_the_same_time(kata, watch):
 
 
 def test_no_update_is_lost_however_threads_switch(kata, watch):
-    kata.lock = lock = watch.spy_on(kata.lock)
     run = watch.run(kata.count, threads=THREADS, times=TIMES, switch_threads_often=True)
     expected = THREADS * TIMES
     if run.value == expected == kata.counter:
@@ -46,7 +45,7 @@ def test_no_update_is_lost_however_threads_switch(kata, watch):
             " every thread locks a lock of its own, so no thread ever waits for another."
             "\nUse the one `lock` made at the top of the file."
         )
-    elif lock.taken == 0:
+    elif getattr(kata.lock, "taken", None) == 0:
         message += "\nincrement() never takes `lock`. Put `counter += 1` inside `with lock:`."
     else:
         message += "\nThe read, the add and the write of `counter += 1` must all happen while the lock is held."
