@@ -71,3 +71,13 @@ def test_a_correct_solution_written_another_way_passes(case, run_katas):
     kata, variant = kata_and_file(case, "variants")
     result = run_katas(kata, "--kata-file", variant, "--count", "20", "-q")
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_pytest_exits_although_the_code_leaves_a_thread_waiting_forever(run_katas, tmp_path):
+    solution = (HERE / "solutions" / "01_start_and_join.py").read_text()
+    stray = 'threading.Thread(target=threading.Event().wait, daemon=False, name="waits-forever").start()'
+    leaves_a_thread = tmp_path / "kata.py"
+    leaves_a_thread.write_text(solution.replace('    print("All done!")', f'    {stray}\n    print("All done!")'))
+    result = run_katas(HERE.parent / "katas" / "01_start_and_join", "--kata-file", leaves_a_thread)
+    assert result.returncode == 0, result.stdout
+    assert "Stopped threads your code left running: waits-forever" in result.stderr
