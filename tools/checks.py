@@ -5,6 +5,7 @@ import threading
 from collections import Counter
 
 from tools.probes import fail
+from tools.timeline import picture
 
 
 def expect_each_in_a_thread_of_its_own(run, labels):
@@ -23,15 +24,16 @@ def expect_each_in_a_thread_of_its_own(run, labels):
             fail(f"{run.function} ran {label} {_times(len(calls))}; run it {_times(times)}.")
         for call in calls:
             if call.thread is run.caller:
-                fail(_ran_in_caller(run, call))
+                fail_with_picture(run, _ran_in_caller(run, call))
     by_thread = {}
     for call in run.calls:
         other = by_thread.setdefault(call.thread, call)
         if other is not call:
-            fail(
+            fail_with_picture(
+                run,
                 f"{other.label} and {call.label} both ran in {call.thread.name}, one after the other.\n"
                 "One thread doing all the work is no faster than no thread at all:"
-                " give every task a thread of its own."
+                " give every task a thread of its own.",
             )
 
 
@@ -51,8 +53,8 @@ def expect_at_the_same_time(run, labels):
                 f"\n  {join.where}\nwaits for {earlier.label}'s thread to end"
                 f" before the thread for {later.label} is even started."
             )
-        fail(message + "\nStart all the threads first; join them after that, in a loop of their own.")
-    fail("The tasks never ran at the same time. Start all the threads first, then join them.")
+        fail_with_picture(run, message + "\nStart all the threads first; join them after that, in a loop of their own.")
+    fail_with_picture(run, "The tasks never ran at the same time. Start all the threads first, then join them.")
 
 
 def expect_all_joined(run, labels):
@@ -61,9 +63,10 @@ def expect_all_joined(run, labels):
         if call.label in labels and call.end.seq > run.returned.seq:
             joined = any(join.other is call.thread for join in run.of("join"))
             why = "" if joined else f" Nothing joins {call.thread.name}."
-            fail(
+            fail_with_picture(
+                run,
                 f"{run.function} returned while {call.label} was still running in {call.thread.name}.{why}\n"
-                "Call join() on every thread you started, so that the function waits for them before it goes on."
+                "Call join() on every thread you started, so that the function waits for them before it goes on.",
             )
 
 
@@ -76,10 +79,19 @@ def expect_printed_last(run, text, labels):
         fail(f"{run.function} never printed {text!r}.{seen}")
     for call in run.calls:
         if call.label in labels and call.end.seq > printed[0].seq:
-            fail(
+            fail_with_picture(
+                run,
                 f"{text!r} was printed while {call.label} was still running:\n  {printed[0].where}\n"
-                "Print it after the join() calls, once every thread has finished."
+                "Print it after the join() calls, once every thread has finished.",
             )
+
+
+def fail_with_picture(run, message):
+    """Fail with `message` and, below it, a picture of what the threads did."""
+    drawing = picture(run)
+    if drawing:
+        message += "\n\nWhat your threads did, in the order it happened:\n" + "\n".join(f"  {line}" for line in drawing)
+    fail(message)
 
 
 def _never_ran(run, label):

@@ -80,9 +80,9 @@ def replay(order):
 
 
 def picture(steps):
-    """The replay as a table: one column per thread, the counter on the right."""
+    """The steps as a table: one column per thread, the counter on the right."""
     names = list(dict.fromkeys(step.thread for step in steps))
-    width = 14
+    width = max(14, *(len(name) + 9 for name in names))
     lines = ["  step  " + "".join(f"thread {name}".ljust(width) for name in names) + "counter"]
     written = {}
     for number, step in enumerate(steps, start=1):
@@ -96,6 +96,44 @@ def picture(steps):
             written[step.thread] = step.value
         lines.append(f"  {number:<4}  {cells}{step.counter}{note}")
     return "\n".join(lines)
+
+
+def lost_update(run):
+    """The steps around the first update a recorded run lost, or [] if none was lost.
+
+    A write loses another thread's update when the writer read the variable before that
+    other thread wrote it: what the writer writes was computed from an old value.
+    """
+    events = [event for event in run.events if event.kind in ("read", "wrote")]
+    for position, write in enumerate(events):
+        if write.kind != "wrote":
+            continue
+        own_read = _last(events[:position], lambda e, w=write: e.kind == "read" and e.thread is w.thread)
+        if own_read is None:
+            continue
+        between = events[events.index(own_read) + 1 : position]
+        lost = _last(between, lambda e, w=write: e.kind == "wrote" and e.thread is not w.thread and e.label == w.label)
+        if lost is None:
+            continue
+        loser_read = _last(
+            events[: events.index(lost)], lambda e, lost=lost: e.kind == "read" and e.thread is lost.thread
+        )
+        start = min(events.index(e) for e in (own_read, loser_read or own_read))
+        involved = (write.thread, lost.thread)
+        return [
+            Step(_short(e.thread), "read" if e.kind == "read" else "write", e.text, e.text)
+            for e in events[start : position + 1]
+            if e.thread in involved
+        ]
+    return []
+
+
+def _last(events, wanted):
+    return next((event for event in reversed(events) if wanted(event)), None)
+
+
+def _short(thread):
+    return thread.name.split(" (")[0]
 
 
 def _names(items):

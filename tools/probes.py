@@ -12,6 +12,7 @@ join() is seen every time.
 
 import ctypes
 import dis
+import functools
 import linecache
 import sys
 import threading
@@ -27,7 +28,7 @@ POLL = 0.005
 # Only for a thread that waits in a way the watch cannot see (a sleep, say) while others want to write.
 TURN_TIMEOUT = 0.2
 
-_STORES = {dis.opmap[name] for name in ("STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF")}
+_STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
 
 
 class KataFailure(AssertionError):
@@ -118,6 +119,8 @@ class ThreadWatch:
         self._blocked = set()  # threads waiting to acquire a lock the kata made
         self._parked = {}  # thread -> its ticket, for threads waiting for their turn to write
         self._tickets = 0
+        self._written_by = {}  # frame -> the global its last instruction wrote
+        self._shared_globals = set()  # globals the kata's code writes
         self._joining = {}  # thread -> the thread it is joining
         self._running_labels = []
         self._meeting_size = 0
@@ -194,8 +197,8 @@ class ThreadWatch:
             error = self._run.error
             if isinstance(error, SyntaxError):
                 fail(
-                    f"{display_path(self.kata_file)} is not valid Python yet:"
-                    f" {error.msg} at line {error.lineno}\n    {(error.text or '').strip()}"
+                    f"{display_path(self.kata_file)} is not valid Python yet.\n"
+                    f"  line {error.lineno}: {error.msg}\n    {(error.text or '').strip()}"
                 )
             raise
 
@@ -285,6 +288,8 @@ class ThreadWatch:
 
     def _on_join(self, original, thread, timeout):
         me = threading.current_thread()
+        if me is not self._run.caller and me not in self._run.started_threads:
+            return original(thread, timeout)  # the test itself, waiting for the learner's code
         with self._changed:
             self._joining[me] = thread
         self._record("join", other=thread)
@@ -317,8 +322,22 @@ class ThreadWatch:
         return self._yield_before_store
 
     def _yield_before_store(self, frame, event, arg):
-        if event == "opcode" and frame.f_code.co_code[frame.f_lasti] in _STORES:
+        if event != "opcode":
+            return self._yield_before_store
+        written = self._written_by.pop(frame, None)
+        if written is not None:
+            self._record("wrote", label=written, text=repr(frame.f_globals.get(written)))
+        instructions = _instructions(frame.f_code)
+        self._shared_globals.update(i.argval for i in instructions.values() if i.opname == "STORE_GLOBAL")
+        instruction = instructions.get(frame.f_lasti)
+        if instruction is None:
+            return self._yield_before_store
+        if instruction.opname in _STORES:
             self._take_turn_to_write()
+            if instruction.opname == "STORE_GLOBAL":
+                self._written_by[frame] = instruction.argval
+        elif instruction.opname == "LOAD_GLOBAL" and instruction.argval in self._shared_globals:
+            self._record("read", label=instruction.argval, text=repr(frame.f_globals.get(instruction.argval)))
         return self._yield_before_store
 
     def _take_turn_to_write(self):
@@ -419,6 +438,11 @@ class ThreadWatch:
             joined = self._joining.get(thread)
             if thread.is_alive() and thread not in self._waiting and not (joined and joined.is_alive()):
                 yield thread
+
+
+@functools.lru_cache(maxsize=256)
+def _instructions(code):
+    return {instruction.offset: instruction for instruction in dis.get_instructions(code)}
 
 
 def _inside_run_method():

@@ -1,15 +1,22 @@
 """The pytest plugin behind the katas: fixtures that load and watch the learner's code,
-and failure reports that read as lessons instead of tracebacks."""
+failure reports that read as lessons, and a focused view of the learner's progress."""
 
 import importlib.util
+import json
 import os
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
 import pytest
 
+from tools import progress
 from tools.probes import KataFailure, ThreadWatch, display_path
+from tools.registry import KATAS_DIR, katas
+
+SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
+CAPTURED_LINES = 20
 
 
 def pytest_addoption(parser):
@@ -24,6 +31,21 @@ def pytest_addoption(parser):
         type=Path,
         help="judge DIR/<kata>.py instead of each kata's kata.py, e.g. tests/solutions",
     )
+    group.addoption(
+        "--kata-results",
+        type=Path,
+        help="write each kata's passed and failed tests to this JSON file (for python -m tools progress)",
+    )
+    group.addoption(
+        "--all-katas",
+        action="store_true",
+        default=bool(os.environ.get("KATAS_ALL")),
+        help="show every failing kata in full, not just the first unsolved one (or set KATAS_ALL=1)",
+    )
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(KataSession(config), "kata-session")
 
 
 def kata_file_for(request):
@@ -60,12 +82,121 @@ def kata(watch):
     return module
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    if call.excinfo is not None and call.excinfo.errisinstance(KataFailure):
-        report.longrepr = str(call.excinfo.value)
-    return report
+def kata_name(item_or_report):
+    """The kata folder a test belongs to, or None for tests that are not kata tests."""
+    parts = item_or_report.nodeid.split("::")[0].split("/")
+    return parts[1] if len(parts) == 3 and parts[0] == KATAS_DIR.name else None
+
+
+class KataSession:
+    """Follows one pytest run over the katas: which kata is the learner's current one,
+    which failures to show in full, and the progress to show at the end."""
+
+    def __init__(self, config):
+        self.config = config
+        self.order = {kata.name: number for number, kata in enumerate(katas())}
+        self.titles = {kata.name: kata for kata in katas()}
+        self.results = {}
+        self.shown_failure = None  # the one failure shown in full, when focused
+        self.focused = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.getoption("all_katas")
+
+    def pytest_collection_modifyitems(self, items):
+        # The registry, not the folder names, decides the order of the katas.
+        items.sort(key=lambda item: self.order.get(kata_name(item), -1))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if call.excinfo is not None and call.excinfo.errisinstance(KataFailure):
+            report.longrepr = _wrapped(str(call.excinfo.value))
+        name = kata_name(item)
+        if name is None:
+            return report
+        _shorten_captured_output(report)
+        if report.failed:
+            self._focus(report, item, name)
+        return report
+
+    def _focus(self, report, item, name):
+        if self.focused and self.shown_failure is not None:
+            report.kata_waiting = True
+            return
+        if self.focused:
+            self.shown_failure = item.nodeid
+            kata = self.titles[name]
+            header = (
+                f"You are here: kata {kata.name[:2]}, {kata.title}\n"
+                f"Edit katas/{kata.name}/kata.py; the first check that fails is\n{item.name}:\n\n"
+            )
+            report.longrepr = header + str(report.longrepr) + self._hint_after_repeated_failures(item, name)
+
+    def _hint_after_repeated_failures(self, item, name):
+        cache = getattr(self.config, "cache", None)
+        if cache is None:
+            return ""
+        streak = cache.get("katas/failing-streak", {})
+        count = streak.get("count", 0) + 1 if streak.get("test") == item.nodeid else 1
+        cache.set("katas/failing-streak", {"test": item.nodeid, "count": count})
+        if count < SHOW_HINT_AFTER:
+            return ""
+        kata = self.titles[name]
+        return _wrapped(
+            f"\n\nHint (this check has failed {count} runs in a row): {kata.hints[0]}"
+            f"\nMore hints: python -m tools hint {kata.name[:2]} --all"
+        )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report):
+        if getattr(report, "kata_waiting", False):
+            return "waiting", "w", "WAITING"
+        return None
+
+    def pytest_runtest_logreport(self, report):
+        name = kata_name(report)
+        if name is None or (report.when != "call" and not report.failed):
+            return
+        result = self.results.setdefault(name, progress.KataResult())
+        if report.failed:
+            test = report.nodeid.split("::")[-1]
+            if test not in result.failed:
+                result.failed.append(test)
+        else:
+            result.passed += 1
+
+    def pytest_sessionfinish(self):
+        results_file = self.config.getoption("kata_results")
+        if results_file:
+            results_file.write_text(json.dumps({name: vars(result) for name, result in self.results.items()}))
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.results or not (self.focused or self.config.getoption("all_katas")):
+            return
+        terminalreporter.section("katas")
+        unicode = progress.can_print_unicode(terminalreporter._tw._file)
+        for text, markup in progress.lines(self.results, unicode=unicode):
+            terminalreporter.write_line(text, **markup)
+
+
+def _wrapped(text, width=80):
+    """Fold long lines of prose; lines with aligned columns (pictures, code) stay as they are."""
+    return "\n".join(
+        textwrap.fill(line, width, subsequent_indent="  " if line.startswith("  ") else "")
+        if len(line) > width and "  " not in line.strip()
+        else line
+        for line in text.split("\n")
+    )
+
+
+def _shorten_captured_output(report):
+    """Keep what the learner's code printed readable: the first lines, and how many more there were."""
+    shortened = []
+    for title, content in report.sections:
+        lines = content.splitlines()
+        if len(lines) > CAPTURED_LINES or len(content) > 4000:
+            kept = "\n".join(line[:200] for line in lines[:CAPTURED_LINES])
+            content = f"{kept}\n... and {len(lines) - CAPTURED_LINES} more lines ({len(content):,} characters)\n"
+        shortened.append((title, content))
+    report.sections = shortened
 
 
 def pytest_sessionfinish(session, exitstatus):

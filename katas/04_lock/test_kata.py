@@ -1,6 +1,7 @@
 """Kata 04: increment() takes the lock, so no update is lost however the threads are switched."""
 
 from tools.checks import expect_all_joined, expect_at_the_same_time, expect_each_in_a_thread_of_its_own
+from tools.interleaving import lost_update, picture
 from tools.probes import fail
 
 THREADS = 4
@@ -48,5 +49,11 @@ def test_no_update_is_lost_however_threads_switch(kata, watch):
     elif getattr(kata.lock, "taken", None) == 0:
         message += "\nincrement() never takes `lock`. Put `counter += 1` inside `with lock:`."
     else:
-        message += "\nThe read, the add and the write of `counter += 1` must all happen while the lock is held."
+        message += (
+            "\nincrement() takes `lock`, yet updates were lost: the read, the add and the write"
+            "\nof `counter += 1` must all happen inside `with lock:`."
+        )
+    steps = lost_update(run)
+    if steps:
+        message += "\n\nOne update the race lost, step by step:\n" + picture(steps)
     fail(message)

@@ -1,0 +1,165 @@
+"""The katas' command line: python -m tools COMMAND (add --help to any command)."""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tools import progress
+from tools.registry import ROOT, katas
+
+ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
+
+
+class UsageError(Exception):
+    """A command the learner can correct: said on stderr, with exit status 2."""
+
+
+def find_kata(name):
+    """The kata a learner means by "02", "2", "many_tasks" or "katas/02_many_tasks"."""
+    wanted = Path(name.strip().rstrip("/")).name
+    for kata in katas():
+        number, _, words = kata.name.partition("_")
+        if wanted in (kata.name, number, number.lstrip("0"), words):
+            return kata
+    known = ", ".join(kata.name for kata in katas())
+    raise UsageError(f"there is no kata {name!r}. The katas are: {known}")
+
+
+def styled(text, markup, stream=sys.stdout):
+    codes = [ANSI[name] for name, on in markup.items() if on]
+    if not codes or os.environ.get("NO_COLOR") or not stream.isatty():
+        return text
+    return f"\033[{';'.join(codes)}m{text}\033[0m"
+
+
+def pytest(*args, capture=True):
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
+        cwd=ROOT,
+        capture_output=capture,
+        text=True,
+        check=False,
+    )
+
+
+def show_progress(args):
+    with tempfile.TemporaryDirectory() as scratch:
+        results_file = Path(scratch) / "results.json"
+        pytest("-q", "--kata-results", results_file, "katas")
+        found = json.loads(results_file.read_text())
+    results = {name: progress.KataResult(**result) for name, result in found.items()}
+    for text, markup in progress.lines(results, unicode=progress.can_print_unicode()):
+        print(styled(text, markup))
+    return 0
+
+
+def show_hint(args):
+    kata = find_kata(args.kata)
+    count = len(kata.hints) if args.all else min(max(args.number, 1), len(kata.hints))
+    print(f"Hints for kata {kata.name[:2]}, {kata.title}:")
+    for number, hint in enumerate(kata.hints[:count], start=1):
+        print(f"  {number}. {hint}")
+    if count < len(kata.hints):
+        print(f"({count} of {len(kata.hints)}; the next one: python -m tools hint {kata.name[:2]} {count + 1})")
+    return 0
+
+
+def starter_source(path, given):
+    """The commit to take the starter from: the one given, else origin's default branch, else
+    the commit that first added the file."""
+    if given:
+        return given
+    upstream = subprocess.run(["git", "rev-parse", "--verify", "-q", "origin/HEAD"], cwd=ROOT, capture_output=True)
+    if upstream.returncode == 0:
+        return "origin/HEAD"
+    added = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", path], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    if not added:
+        raise UsageError(f"git has no starter for {path}; is this a clone of the katas repository?")
+    return added[-1]
+
+
+def reset_kata(args):
+    kata = find_kata(args.kata)
+    path = f"katas/{kata.name}/kata.py"
+    source = starter_source(path, args.source)
+    starter = subprocess.run(["git", "show", f"{source}:{path}"], cwd=ROOT, capture_output=True, text=True)
+    if starter.returncode != 0:
+        raise UsageError(f"could not read {path} at {source}: {starter.stderr.strip()}")
+    current = ROOT / path
+    if current.exists() and current.read_text() == starter.stdout:
+        print(f"{path} is already the starter; nothing to do.")
+        return 0
+    backup = current.with_name("kata.py.orig")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"not replacing {path} without asking; run again with --yes to replace it.")
+        answer = input(f"Replace {path} with the starter? Your version is kept in {backup.name}. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing changed.")
+            return 1
+    if current.exists():
+        backup.write_text(current.read_text())
+        print(f"Your version is kept in katas/{kata.name}/{backup.name}.")
+    current.write_text(starter.stdout)
+    print(f"{path} is the starter again (from {source}).")
+    return 0
+
+
+def verify(args):
+    """Every starter fails its tests and every reference solution passes them."""
+    chosen = [find_kata(name) for name in args.katas] if args.katas else katas()
+    all_good = True
+    for kata in chosen:
+        starter_fails = pytest("-q", kata.folder).returncode == 1
+        solution_passes = pytest("-q", kata.folder, "--kata-file", kata.solution).returncode == 0
+        good = starter_fails and solution_passes
+        all_good &= good
+        verdict = styled("ok", {"green": True}) if good else styled("PROBLEM", {"red": True})
+        print(
+            f"{kata.name:<20} starter fails: {'yes' if starter_fails else 'NO '}"
+            f"  solution passes: {'yes' if solution_passes else 'NO '}  {verdict}"
+        )
+    return 0 if all_good else 1
+
+
+def parser():
+    commands = argparse.ArgumentParser(
+        prog="python -m tools", description="Progress, hints and maintenance for the threading katas."
+    )
+    sub = commands.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("progress", help="which katas are solved, and what to do next").set_defaults(run=show_progress)
+
+    hint = sub.add_parser("hint", help="hints for a kata, one at a time")
+    hint.add_argument("kata", help="the kata: 02, 02_many_tasks or many_tasks")
+    hint.add_argument("number", nargs="?", type=int, default=1, help="show hints 1 to NUMBER (default 1)")
+    hint.add_argument("--all", action="store_true", help="show every hint")
+    hint.set_defaults(run=show_hint)
+
+    reset = sub.add_parser("reset", help="put a kata's starter kata.py back, keeping yours in kata.py.orig")
+    reset.add_argument("kata", help="the kata: 02, 02_many_tasks or many_tasks")
+    reset.add_argument("--yes", action="store_true", help="do not ask before replacing the file")
+    reset.add_argument(
+        "--from", dest="source", metavar="REV", help="git revision to take the starter from (default: origin/HEAD)"
+    )
+    reset.set_defaults(run=reset_kata)
+
+    check = sub.add_parser("verify", help="for maintainers: every starter fails, every reference solution passes")
+    check.add_argument("katas", nargs="*", help="katas to check (default: all)")
+    check.set_defaults(run=verify)
+    return commands
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"python -m tools {args.command}: error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,71 @@
+"""Where a learner stands: which katas are solved, which one is next, what to do now."""
+
+import sys
+from dataclasses import dataclass, field
+
+from tools.registry import katas
+
+SOLVED, CURRENT, UNSOLVED, NOT_RUN = "solved", "current", "unsolved", "not run"
+
+
+@dataclass
+class KataResult:
+    """What one run of pytest found for one kata."""
+
+    passed: int = 0
+    failed: list[str] = field(default_factory=list)  # names of the failing tests, in order
+
+    @property
+    def ran(self):
+        return self.passed or self.failed
+
+
+def states(results):
+    """Each kata in order with its state; the first kata not solved is the current one."""
+    found_current = False
+    for kata in katas():
+        result = results.get(kata.name, KataResult())
+        if not result.ran:
+            state = NOT_RUN
+        elif not result.failed:
+            state = SOLVED
+        elif not found_current:
+            state, found_current = CURRENT, True
+        else:
+            state = UNSOLVED
+        yield kata, state, result
+
+
+def lines(results, unicode=True):
+    """The progress block, as (text, markup) pairs for a terminal writer; fits in 80 columns."""
+    marks = (
+        {SOLVED: "✔", CURRENT: "➜", UNSOLVED: "·", NOT_RUN: " "}
+        if unicode
+        else {SOLVED: "+", CURRENT: ">", UNSOLVED: ".", NOT_RUN: " "}
+    )
+    colours = {SOLVED: {"green": True}, CURRENT: {"yellow": True, "bold": True}, UNSOLVED: {}, NOT_RUN: {}}
+    rows = list(states(results))
+    current = next(((kata, result) for kata, state, result in rows if state == CURRENT), None)
+    for kata, state, _ in rows:
+        note = {CURRENT: "<- you are here", SOLVED: "solved", UNSOLVED: "waiting", NOT_RUN: "not run"}[state]
+        yield f" {marks[state]} {kata.name[:2]} {kata.title:<48} {note}", colours[state]
+    solved = sum(state == SOLVED for _, state, _ in rows)
+    full, empty = ("█", "░") if unicode else ("#", "-")
+    bar = full * (solved * 20 // len(rows)) + empty * (20 - solved * 20 // len(rows))
+    yield f" [{bar}] {solved}/{len(rows)} solved", {"bold": True}
+    if current:
+        kata, result = current
+        yield f" Next: edit katas/{kata.name}/kata.py; the check to fix first is", {}
+        yield f"       {result.failed[0]}.", {}
+        yield f" Stuck? python -m tools hint {kata.name[:2]}", {}
+    elif solved == len(rows):
+        yield " Every kata is solved. Next: commit your work and open a pull request (see the README).", {"green": True}
+
+
+def can_print_unicode(stream=None):
+    encoding = getattr(stream or sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✔➜█░".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True

@@ -1,0 +1,47 @@
+"""A picture of a recorded run: one row per thread, one column per thing that happened.
+
+    MainThread       s s j~~~~~~~~j j~j p r
+    Thread-1 (task)      [=====]            Task 1
+    Thread-2 (task)        [=====]          Task 2
+
+Columns are in the order things happened, not in seconds, so the picture is the same on
+every run and on every machine.
+"""
+
+WIDTH = 78  # indented by two in a message, so 80 columns in all
+NAME_WIDTH = 17
+KINDS = {"start": "s", "join": "j", "joined": "j", "begin": "[", "end": "]", "print": "p", "return": "r", "crash": "x"}
+LEGEND = "s start()  j~~j join() waits  [==] a task runs  p print  r returns  x crash"
+
+
+def picture(run):
+    """The run as rows of text, or an empty list when there is nothing worth drawing."""
+    events = [event for event in run.events if event.kind in KINDS]
+    rows = _threads_in_order(run, events)
+    if len(events) < 2 or not rows:
+        return []
+    step = 2 if NAME_WIDTH + 2 * len(events) <= WIDTH else 1
+    labels = {
+        thread: ", ".join(dict.fromkeys(call.label for call in run.calls if call.thread is thread)) for thread in rows
+    }
+    lines = []
+    for thread in rows:
+        cells, filler = [], " "
+        for event in events:
+            if event.thread is thread:
+                mark = KINDS[event.kind]
+                filler = {"begin": "=", "join": "~"}.get(event.kind, " " if event.kind in ("end", "joined") else filler)
+            else:
+                mark = filler
+            cells.append((mark + filler)[:step])
+        row = f"{thread.name[: NAME_WIDTH - 1]:<{NAME_WIDTH}}{''.join(cells).rstrip()}"
+        lines.append(f"{row}  {labels[thread]}".rstrip()[:WIDTH])
+    return [*lines, LEGEND]
+
+
+def _threads_in_order(run, events):
+    rows = [run.caller]
+    for event in events:
+        if event.thread not in rows and event.thread is not None:
+            rows.append(event.thread)
+    return [thread for thread in rows if any(event.thread is thread for event in events)]
