@@ -41,6 +41,6 @@ def test_the_starter_fails_with_lessons_not_tracebacks(kata, run_katas):
 
 @pytest.mark.timeout(600)
 def test_reference_solutions_pass_200_times_in_a_row(run_katas):
-    result = run_katas("--solutions", "tests/solutions", "--count", "200", "-q", KATAS_DIR)
+    result = run_katas("--solutions=tests/solutions", "--count", "200", "-q", KATAS_DIR)
     assert result.returncode == 0, result.stdout[-3000:]
     assert " failed" not in result.stdout

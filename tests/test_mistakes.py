@@ -52,7 +52,7 @@ def test_every_mistake_file_has_an_expected_message():
 @pytest.mark.parametrize("case", sorted(MISTAKES))
 def test_a_mistake_is_rejected_with_its_own_message(case, run_katas):
     kata, wrong = kata_and_file(case, "mistakes")
-    result = run_katas(kata, "--kata-file", wrong.relative_to(HERE.parent), "-x")
+    result = run_katas(kata, f"--kata-file={wrong.relative_to(HERE.parent)}", "-x")
     assert result.returncode == 1, result.stdout
     assert MISTAKES[case] in result.stdout, result.stdout
 
@@ -60,7 +60,7 @@ def test_a_mistake_is_rejected_with_its_own_message(case, run_katas):
 @pytest.mark.timeout(300)
 def test_the_race_is_caught_on_every_run(run_katas):
     kata, wrong = kata_and_file("04_lock/no_lock", "mistakes")
-    result = run_katas(kata, "--kata-file", wrong, "--count", "200", "-q", "-k", "no_update_is_lost")
+    result = run_katas(kata, f"--kata-file={wrong}", "--count", "200", "-q", "-k", "no_update_is_lost")
     assert result.returncode == 1
     assert "200 failed" in result.stdout, result.stdout[-2000:]
 
@@ -69,7 +69,7 @@ def test_the_race_is_caught_on_every_run(run_katas):
 @pytest.mark.parametrize("case", VARIANTS)
 def test_a_correct_solution_written_another_way_passes(case, run_katas):
     kata, variant = kata_and_file(case, "variants")
-    result = run_katas(kata, "--kata-file", variant, "--count", "20", "-q")
+    result = run_katas(kata, f"--kata-file={variant}", "--count", "20", "-q")
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -78,6 +78,6 @@ def test_pytest_exits_although_the_code_leaves_a_thread_waiting_forever(run_kata
     stray = 'threading.Thread(target=threading.Event().wait, daemon=False, name="waits-forever").start()'
     leaves_a_thread = tmp_path / "kata.py"
     leaves_a_thread.write_text(solution.replace('    print("All done!")', f'    {stray}\n    print("All done!")'))
-    result = run_katas(HERE.parent / "katas" / "01_start_and_join", "--kata-file", leaves_a_thread)
+    result = run_katas(HERE.parent / "katas" / "01_start_and_join", f"--kata-file={leaves_a_thread}")
     assert result.returncode == 0, result.stdout
     assert "Stopped threads your code left running: waits-forever" in result.stderr

@@ -34,13 +34,13 @@ def seconds_for(*pytest_args, rounds):
 
 def measure(rounds):
     yield "all katas, starters", seconds_for(KATAS_DIR, rounds=rounds)
-    yield "all katas, reference solutions", seconds_for(KATAS_DIR, "--solutions", SOLUTIONS_DIR, rounds=rounds)
-    for label, extra in (("starter", ()), ("reference solution", ("--solutions", SOLUTIONS_DIR))):
+    yield "all katas, reference solutions", seconds_for(KATAS_DIR, f"--solutions={SOLUTIONS_DIR}", rounds=rounds)
+    for label, extra in (("starter", ()), ("reference solution", (f"--solutions={SOLUTIONS_DIR}",))):
         seconds, name = max((seconds_for(kata.folder, *extra, rounds=rounds), kata.name) for kata in katas())
         yield f"slowest kata, {label} ({name})", seconds
     yield (
         "a deadlock reported (04_lock, first failure)",
-        seconds_for(KATAS_DIR / "04_lock", "--kata-file", DEADLOCK, "-x", rounds=rounds),
+        seconds_for(KATAS_DIR / "04_lock", f"--kata-file={DEADLOCK}", "-x", rounds=rounds),
     )
 
 

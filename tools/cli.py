@@ -117,7 +117,7 @@ def verify(args):
     all_good = True
     for kata in chosen:
         starter_fails = pytest("-q", kata.folder).returncode == 1
-        solution_passes = pytest("-q", kata.folder, "--kata-file", kata.solution).returncode == 0
+        solution_passes = pytest("-q", kata.folder, f"--kata-file={kata.solution}").returncode == 0
         good = starter_fails and solution_passes
         all_good &= good
         verdict = styled("ok", {"green": True}) if good else styled("PROBLEM", {"red": True})

@@ -47,7 +47,7 @@ def lines(results, unicode=True):
     rows = list(states(results))
     current = next(((kata, result) for kata, state, result in rows if state == CURRENT), None)
     for kata, state, _ in rows:
-        note = {CURRENT: "<- you are here", SOLVED: "solved", UNSOLVED: "waiting", NOT_RUN: "not run"}[state]
+        note = {CURRENT: "<- you are here", SOLVED: "solved", UNSOLVED: "to do", NOT_RUN: "not run"}[state]
         yield f" {marks[state]} {kata.name[:2]} {kata.title:<48} {note}", colours[state]
     solved = sum(state == SOLVED for _, state, _ in rows)
     full, empty = ("█", "░") if unicode else ("#", "-")

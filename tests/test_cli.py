@@ -1,0 +1,111 @@
+"""python -m tools: progress, hint, reset and verify, as a learner or maintainer types them."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import environment_for
+from tools.registry import ROOT, SOLUTIONS_DIR
+from tools.terminal import Terminal
+
+
+def tools(*args, cwd=ROOT, stdin=subprocess.DEVNULL, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "tools", *args],
+        cwd=cwd,
+        env={**os.environ, **environment_for(cwd), **env},
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["progress"], ["hint"], ["reset"], ["verify"]])
+def test_every_command_has_help(command):
+    result = tools(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: python -m tools")
+
+
+@pytest.mark.parametrize("command", [["hint", "7"], ["reset", "nope", "--yes"], ["verify", "threads"]])
+def test_an_unknown_kata_is_a_clear_error(command):
+    result = tools(*command)
+    assert result.returncode == 2
+    assert f"there is no kata {command[1]!r}. The katas are: 01_start_and_join, 02_many_tasks" in result.stderr
+
+
+def test_hints_come_one_at_a_time_or_all_at_once():
+    first = tools("hint", "02").stdout
+    assert "1. Make the threads in a loop" in first and "2." not in first
+    assert "the next one: python -m tools hint 02 2" in first
+    assert "3. A join() inside the first loop" in tools("hint", "many_tasks", "--all").stdout
+
+
+def test_progress_shows_where_the_learner_stands(learner_copy):
+    solved = learner_copy / "katas" / "01_start_and_join" / "kata.py"
+    solved.write_text((SOLUTIONS_DIR / "01_start_and_join.py").read_text())
+    result = tools("progress", cwd=learner_copy)
+    assert result.returncode == 0
+    assert "1/5 solved" in result.stdout
+    assert "02 One thread per task, for any number of tasks     <- you are here" in result.stdout
+    assert "\033[" not in result.stdout  # not a terminal: no colour
+
+
+@pytest.mark.parametrize("no_color, coloured", [({}, True), ({"NO_COLOR": "1"}, False)])
+def test_progress_is_coloured_only_on_a_terminal_without_no_color(learner_copy, no_color, coloured):
+    env = {**environment_for(learner_copy), **no_color}
+    with Terminal(f"{sys.executable} -m tools progress", learner_copy, env) as terminal:
+        terminal.wait_for("0/5 solved")
+        assert ("\033[" in terminal.screen(with_colours=True)) is coloured
+
+
+def test_reset_puts_the_starter_back_and_keeps_the_learners_version(learner_copy):
+    kata = learner_copy / "katas" / "02_many_tasks" / "kata.py"
+    starter = kata.read_text()
+    kata.write_text("my attempt\n")
+    result = tools("reset", "02", "--yes", cwd=learner_copy)
+    assert result.returncode == 0, result.stderr
+    assert kata.read_text() == starter
+    assert kata.with_name("kata.py.orig").read_text() == "my attempt\n"
+    changed = subprocess.run(["git", "status", "--porcelain"], cwd=learner_copy, capture_output=True, text=True)
+    assert changed.stdout == "?? katas/02_many_tasks/kata.py.orig\n"
+
+
+def test_reset_does_not_replace_anything_without_asking(learner_copy):
+    kata = learner_copy / "katas" / "02_many_tasks" / "kata.py"
+    kata.write_text("my attempt\n")
+    result = tools("reset", "02", cwd=learner_copy)
+    assert result.returncode == 2
+    assert "run again with --yes" in result.stderr
+    assert kata.read_text() == "my attempt\n"
+
+
+@pytest.mark.parametrize("answer, replaced", [("n", False), ("y", True)])
+def test_reset_asks_on_a_terminal(learner_copy, answer, replaced):
+    kata = learner_copy / "katas" / "03_race_condition" / "kata.py"
+    starter = kata.read_text()
+    kata.write_text("my attempt\n")
+    env = environment_for(learner_copy)
+    with Terminal(f"{sys.executable} -m tools reset 03", learner_copy, env) as terminal:
+        terminal.wait_for("Replace katas/03_race_condition/kata.py with the starter?")
+        terminal.press(answer, "Enter")
+        terminal.wait_for("is the starter again" if replaced else "Nothing changed.")
+    assert (kata.read_text() == starter) is replaced
+
+
+def test_verify_checks_starters_fail_and_solutions_pass():
+    result = tools("verify", "03", "04")
+    assert result.returncode == 0
+    assert "03_race_condition    starter fails: yes  solution passes: yes  ok" in result.stdout
+    assert "04_lock" in result.stdout and "01_start" not in result.stdout
+
+
+def test_verify_reports_a_kata_whose_starter_already_passes(learner_copy):
+    kata = learner_copy / "katas" / "03_race_condition" / "kata.py"
+    kata.write_text((SOLUTIONS_DIR / "03_race_condition.py").read_text())
+    result = tools("verify", "03", cwd=learner_copy)
+    assert result.returncode == 1
+    assert "starter fails: NO" in result.stdout and "PROBLEM" in result.stdout

@@ -1,0 +1,87 @@
+"""ptw in a real terminal: the verdict and the progress follow every save, whatever the code does."""
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import environment_for
+from tools.registry import SOLUTIONS_DIR
+from tools.terminal import Terminal
+
+SOLUTION_01 = (SOLUTIONS_DIR / "01_start_and_join.py").read_text()
+
+BROKEN = {
+    "deadlock": (
+        "import threading\nlock = threading.Lock()\n\n\ndef main(task=None):\n    lock.acquire()\n    lock.acquire()\n",
+        "main() is still running after 2 seconds: your code is stuck.",
+    ),
+    "endless thread": (
+        "import threading\n\n\ndef spin():\n    while True:\n        pass\n\n\n"
+        "def main(task=None):\n    thread = threading.Thread(target=spin)\n    thread.start()\n    thread.join()\n",
+        "Thread-1 (spin) is at",
+    ),
+    "exception in a thread": (
+        "import threading\n\n\ndef main(task=None):\n    thread = threading.Thread(target=lambda: 1 / 0)\n"
+        "    thread.start()\n    thread.join()\n",
+        "crashed with ZeroDivisionError: division by zero",
+    ),
+    "syntax error": ("def main(task=None)\n    pass\n", "is not valid Python yet."),
+    "sys.exit()": ("import sys\n\nsys.exit(3)\n", "called sys.exit(3)"),
+    "megabytes of output": (
+        "def main(task=None):\n    for number in range(60_000):\n        print('spam ' * 8, number)\n",
+        "more lines",
+    ),
+}
+
+
+def pytest_processes_in(folder):
+    """Processes running pytest with their working directory in `folder`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cwd = os.readlink(proc / "cwd")
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if cwd.startswith(str(folder)) and "pytest" in command and "ptw" not in command:
+            found.append(command)
+    return found
+
+
+def expect_no_pytest_left(folder):
+    deadline = time.monotonic() + 5
+    while pytest_processes_in(folder) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pytest_processes_in(folder) == []
+
+
+@pytest.fixture
+def watching(learner_copy):
+    with Terminal("ptw", learner_copy, environment_for(learner_copy)) as terminal:
+        terminal.wait_for("You are here: kata 01", "0/5 solved")
+        yield terminal, learner_copy / "katas" / "01_start_and_join" / "kata.py"
+        terminal.press("C-c")
+
+
+@pytest.mark.timeout(60)
+def test_ptw_shows_the_next_kata_and_progress_after_a_save(watching):
+    terminal, kata = watching
+    screen = terminal.screen()
+    assert "wwwww" in screen and "02 One thread per task, for any number of tasks     to do" in screen
+    kata.write_text(SOLUTION_01)
+    terminal.wait_for("You are here: kata 02", "1/5 solved", "katas/02_many_tasks/kata.py")
+    assert "✔ 01 Start two threads, then join them" in terminal.screen()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_ptw_reports_broken_code_and_keeps_watching(watching, case):
+    terminal, kata = watching
+    code, verdict = BROKEN[case]
+    kata.write_text(code)
+    terminal.wait_for(verdict, "0/5 solved", timeout=15)
+    expect_no_pytest_left(kata.parent.parent.parent)
+    kata.write_text(SOLUTION_01)
+    terminal.wait_for("1/5 solved", timeout=15)

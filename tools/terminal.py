@@ -1,0 +1,52 @@
+"""A real terminal to drive `ptw` in, for the watch-mode tests and the benchmark (needs tmux)."""
+
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+
+POLL = 0.02
+
+
+class Terminal:
+    """One tmux session running one command, read the way a person sees it."""
+
+    def __init__(self, command, cwd, env, width=100, height=60):
+        if shutil.which("tmux") is None:
+            raise RuntimeError("tmux is not installed: apt-get install tmux")
+        self.name = f"katas-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), "-c", str(cwd)],
+            check=True,
+        )
+        subprocess.run(["tmux", "send-keys", "-t", self.name, f"env {exports} {command}", "Enter"], check=True)
+
+    def screen(self, with_colours=False):
+        colours = ["-e"] if with_colours else []
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", *colours, "-t", self.name], capture_output=True, text=True, check=True
+        ).stdout
+
+    def wait_for(self, *texts, timeout=20.0):
+        """Seconds until every one of `texts` is on the screen; fails with the screen after `timeout`."""
+        began = time.monotonic()
+        while time.monotonic() - began < timeout:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return time.monotonic() - began
+            time.sleep(POLL)
+        raise AssertionError(f"not on the screen after {timeout} s: {texts}\n--- screen ---\n{self.screen()}")
+
+    def press(self, *keys):
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def close(self):
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
