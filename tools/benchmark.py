@@ -3,16 +3,22 @@
     python -m tools.benchmark [--rounds N]
 
 Measures `pytest` over all katas on the starters and on the reference solutions, each kata on
-its own (the slowest is reported), and the time for a deadlocking solution to be reported.
+its own (the slowest is reported), the time for a deadlocking solution to be reported, and, in
+a real terminal (tmux), the time from saving a kata file to ptw showing the new verdict.
 """
 
 import argparse
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from tools.registry import KATAS_DIR, ROOT, SOLUTIONS_DIR, katas
+from tools.terminal import Terminal
 
 DEADLOCK = ROOT / "tests" / "mistakes" / "04_lock" / "deadlock.py"
 
@@ -44,6 +50,30 @@ def measure(rounds):
     )
 
 
+def save_to_verdict(rounds):
+    """Median seconds from writing kata 01's file to ptw showing the verdict, in a copy of the repository."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "katas"
+        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache"))
+        kata = copy / "katas" / "01_start_and_join" / "kata.py"
+        versions = [
+            ((SOLUTIONS_DIR / "01_start_and_join.py").read_text(), "1/5 solved"),
+            (kata.read_text(), "0/5 solved"),
+        ]
+        env = {"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "PYTHONPATH": str(copy)}
+        with Terminal("ptw", copy, env) as terminal:
+            terminal.wait_for("0/5 solved")
+            times = []
+            for number in range(rounds):
+                text, verdict = versions[number % 2]
+                began = time.perf_counter()
+                kata.write_text(text)
+                terminal.wait_for(verdict)
+                times.append(time.perf_counter() - began)
+            terminal.press("C-c")
+    return statistics.median(times)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.benchmark", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="runs per measurement; the median is shown (default 5)")
@@ -51,6 +81,10 @@ def main(argv=None):
     print(f"median of {args.rounds} runs, wall-clock seconds, one fresh pytest process per run")
     for what, seconds in measure(args.rounds):
         print(f"{seconds:6.2f}  {what}", flush=True)
+    if shutil.which("tmux"):
+        print(f"{save_to_verdict(args.rounds * 2):6.2f}  a save in ptw to its verdict on the screen (tmux)")
+    else:
+        print("   n/a  a save in ptw to its verdict on the screen: needs tmux")
     return 0
 
 

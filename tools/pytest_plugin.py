@@ -100,6 +100,11 @@ class KataSession:
         self.shown_failure = None  # the one failure shown in full, when focused
         self.focused = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.getoption("all_katas")
 
+    def pytest_sessionstart(self, session):
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if self.focused and reporter is not None:
+            reporter.reportchars = ""  # the one failure shown in full already says it all
+
     def pytest_collection_modifyitems(self, items):
         # The registry, not the folder names, decides the order of the katas.
         items.sort(key=lambda item: self.order.get(kata_name(item), -1))

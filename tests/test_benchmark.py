@@ -1,0 +1,25 @@
+"""The benchmark runs and reports every figure; what the figures are is its output, never a test."""
+
+import subprocess
+import sys
+
+import pytest
+
+from tools.registry import ROOT
+
+
+@pytest.mark.timeout(300)
+def test_the_benchmark_reports_every_measurement():
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.benchmark", "--rounds", "1"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    for measurement in (
+        "all katas, starters",
+        "all katas, reference solutions",
+        "slowest kata, starter",
+        "slowest kata, reference solution",
+        "a deadlock reported",
+        "a save in ptw to its verdict",
+    ):
+        assert measurement in result.stdout
