@@ -62,7 +62,12 @@ def expect_all_joined(run, labels):
     for call in run.calls:
         if call.label in labels and call.end.seq > run.returned.seq:
             joined = any(join.other is call.thread for join in run.of("join"))
-            why = "" if joined else f" Nothing joins {call.thread.name}."
+            started = next((start for start in run.of("start") if start.other is call.thread), None)
+            why = "" if joined else f" Nothing joins {call.thread.name}"
+            if why and started and started.where:
+                why += f", started at\n  {started.where}"
+            elif why:
+                why += "."
             fail_with_picture(
                 run,
                 f"{run.function} returned while {call.label} was still running in {call.thread.name}.{why}\n"

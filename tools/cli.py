@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tools import progress
+from tools import progress, submission
 from tools.registry import ROOT, katas
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
@@ -128,6 +128,10 @@ def verify(args):
     return 0 if all_good else 1
 
 
+def check_submission(args):
+    return submission.check(ROOT, args.base, args.head, lint_level=args.lint)
+
+
 def parser():
     commands = argparse.ArgumentParser(
         prog="python -m tools", description="Progress, hints and maintenance for the threading katas."
@@ -153,6 +157,22 @@ def parser():
     check = sub.add_parser("verify", help="for maintainers: every starter fails, every reference solution passes")
     check.add_argument("katas", nargs="*", help="katas to check (default: all)")
     check.set_defaults(run=verify)
+
+    pull = sub.add_parser(
+        "check-submission",
+        help="judge a pull request: the head's kata.py files against the base's tests",
+        description=submission.__doc__.split("\n\n")[0],
+    )
+    pull.add_argument("--base", required=True, metavar="REV", help="the commit the pull request goes into")
+    pull.add_argument("--head", default="HEAD", metavar="REV", help="the pull request's commit (default: HEAD)")
+    pull.add_argument(
+        "--lint",
+        choices=("warning", "error"),
+        default=os.environ.get("KATAS_LINT", "warning"),
+        help="what ruff findings in the learner's files are: a warning (default) or an error that fails the check;"
+        " the KATAS_LINT environment variable sets the default",
+    )
+    pull.set_defaults(run=check_submission)
     return commands
 
 

@@ -14,6 +14,7 @@ class KataResult:
 
     passed: int = 0
     failed: list[str] = field(default_factory=list)  # names of the failing tests, in order
+    message: str = ""  # what the first failing test said
 
     @property
     def ran(self):

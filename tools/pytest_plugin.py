@@ -163,6 +163,8 @@ class KataSession:
         result = self.results.setdefault(name, progress.KataResult())
         if report.failed:
             test = report.nodeid.split("::")[-1]
+            if not result.failed:
+                result.message = report.longreprtext
             if test not in result.failed:
                 result.failed.append(test)
         else:
