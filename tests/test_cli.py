@@ -23,7 +23,7 @@ def tools(*args, cwd=ROOT, stdin=subprocess.DEVNULL, **env):
     )
 
 
-@pytest.mark.parametrize("command", [[], ["progress"], ["hint"], ["reset"], ["verify"]])
+@pytest.mark.parametrize("command", [[], ["progress"], ["hint"], ["reset"], ["verify"], ["check-submission"]])
 def test_every_command_has_help(command):
     result = tools(*command, "--help")
     assert result.returncode == 0
