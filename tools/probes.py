@@ -8,8 +8,14 @@ Tasks handed in by `ThreadWatch.task` prove "at the same time" without a clock: 
 until all of them are running at once, and gives up as soon as nobody is left who could
 start the missing ones. Each then holds on until somebody joins its thread, so a missing
 join() is seen every time.
+
+For races, `run(..., switch_threads_often=True)` makes the learner's threads take turns at every
+write to shared state: a thread about to write waits until every other thread is about to write
+too, or is blocked on a lock, or has finished. So every unlocked read-add-write loses updates on
+every run, with or without the GIL, while a locked one stays exact.
 """
 
+import contextlib
 import ctypes
 import dis
 import functools
@@ -19,6 +25,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 # A correct solution never comes near these; they only end waits on code that waits some
 # other way than join(), and runs that are stuck for good.
@@ -53,7 +61,7 @@ class Where:
 @dataclass
 class Event:
     seq: int
-    kind: str  # start, join, joined, begin, end, print, crash, return, lock
+    kind: str  # start, join, joined, begin, end, print, crash, return, lock, read, wrote
     thread: threading.Thread  # the thread the event happened in
     where: Where | None
     other: threading.Thread | None = None  # the thread started or joined
@@ -129,18 +137,19 @@ class ThreadWatch:
 
     # --- recording -------------------------------------------------------------------------
 
-    def _where(self, frame=None):
-        frame = frame or sys._getframe(1)
+    def _where(self, frame):
+        """The innermost line of the kata file on `frame`'s stack."""
         while frame is not None:
             if frame.f_code.co_filename == self._kata_filename:
                 return Where(self.kata_file, frame.f_lineno)
             frame = frame.f_back
         return None
 
-    def _record(self, kind, **details):
+    def _record(self, kind, where=None, **details):
+        where = where or self._where(sys._getframe(2))
         with self._changed:
             self._seq += 1
-            event = Event(self._seq, kind, threading.current_thread(), self._where(sys._getframe(2)), **details)
+            event = Event(self._seq, kind, threading.current_thread(), where, **details)
             self._run.events.append(event)
             self._changed.notify_all()
             return event
@@ -151,8 +160,8 @@ class ThreadWatch:
         """Run `function(*args, **kwargs)` as the learner's main thread would, and record it.
 
         Fails with a lesson if the code is stuck, raises, or a thread it started crashed.
-        With `switch_threads_often`, every write to shared state in the kata file first
-        lets other threads run, so that a race shows on every run.
+        With `switch_threads_often`, the threads take turns at every write to shared state
+        in the kata file, so that a race shows on every run.
         """
         run = Run(function=title or f"{function.__name__}()")
         self._run = run
@@ -172,7 +181,7 @@ class ThreadWatch:
 
         caller = threading.Thread(target=as_main_thread, name="MainThread", daemon=True)
         run.caller = caller
-        with self._patched(switch_threads_often):
+        with _patched(self, switch_threads_often):
             caller.start()
             caller.join(STUCK_AFTER)
         if caller.is_alive():
@@ -184,7 +193,11 @@ class ThreadWatch:
         crashes = run.of("crash")
         if crashes:
             crash = crashes[0]
-            fail(f"{crash.thread.name} crashed with {crash.text}\n  at {crash.where}")
+            fail(
+                f"{crash.thread.name} crashed with {crash.text}\n  at {crash.where}\n"
+                "An exception ends the thread it happens in, and nobody else hears of it:"
+                " fix its cause, or catch it inside the thread."
+            )
         if run.error is not None:
             fail(self._error_report(run))
         return run
@@ -278,9 +291,6 @@ class ThreadWatch:
 
     # --- patches active while learner code runs ----------------------------------------------
 
-    def _patched(self, switch_threads_often):
-        return _Patches(self, switch_threads_often)
-
     def _on_start(self, original, thread):
         if thread is not self._run.caller:
             self._record("start", other=thread)
@@ -301,29 +311,19 @@ class ThreadWatch:
             self._record("joined", other=thread)
 
     def _on_crash(self, hook_args):
+        # threading calls its excepthook in the thread that crashed.
         where = self._where_in_traceback(hook_args.exc_traceback)
-        with self._changed:
-            self._seq += 1
-            self._run.events.append(
-                Event(
-                    self._seq,
-                    "crash",
-                    hook_args.thread or threading.current_thread(),
-                    where,
-                    text=f"{hook_args.exc_type.__name__}: {hook_args.exc_value}",
-                )
-            )
-            self._changed.notify_all()
+        self._record("crash", where=where, text=f"{hook_args.exc_type.__name__}: {hook_args.exc_value}")
 
-    def _switch_threads_before_writes(self, frame, event, arg):
+    def _trace_kata_frames(self, frame, event, arg):
         if frame.f_code.co_filename != self._kata_filename:
             return None
         frame.f_trace_opcodes = True
-        return self._yield_before_store
+        return self._take_turns_at_writes
 
-    def _yield_before_store(self, frame, event, arg):
+    def _take_turns_at_writes(self, frame, event, arg):
         if event != "opcode":
-            return self._yield_before_store
+            return self._take_turns_at_writes
         written = self._written_by.pop(frame, None)
         if written is not None:
             self._record("wrote", label=written, text=repr(frame.f_globals.get(written)))
@@ -331,14 +331,14 @@ class ThreadWatch:
         self._shared_globals.update(i.argval for i in instructions.values() if i.opname == "STORE_GLOBAL")
         instruction = instructions.get(frame.f_lasti)
         if instruction is None:
-            return self._yield_before_store
+            return self._take_turns_at_writes
         if instruction.opname in _STORES:
             self._take_turn_to_write()
             if instruction.opname == "STORE_GLOBAL":
                 self._written_by[frame] = instruction.argval
         elif instruction.opname == "LOAD_GLOBAL" and instruction.argval in self._shared_globals:
             self._record("read", label=instruction.argval, text=repr(frame.f_globals.get(instruction.argval)))
-        return self._yield_before_store
+        return self._take_turns_at_writes
 
     def _take_turn_to_write(self):
         """Wait until every other thread is also about to write, or cannot move; then go in turn.
@@ -487,52 +487,31 @@ class WatchedLock:
         return getattr(self._lock, name)
 
 
-class _Patches:
-    """Puts the watch's hooks into `threading` and `sys.stdout`, and takes them out again."""
+@contextlib.contextmanager
+def _patched(watch, switch_threads_often):
+    """The watch's hooks in `threading` and `sys.stdout`, for as long as the learner's code runs."""
+    original_start, original_join = threading.Thread.start, threading.Thread.join
 
-    def __init__(self, watch, switch_threads_often):
-        self.watch = watch
-        self.switch_threads_often = switch_threads_often
+    def start(thread):
+        return watch._on_start(original_start, thread)
 
-    def __enter__(self):
-        watch = self.watch
-        self.saved = (
-            threading.Thread.start,
-            threading.Thread.join,
-            threading.excepthook,
-            sys.stdout,
-            threading.Lock,
-            threading.RLock,
-        )
-        original_start, original_join, _, stdout, original_lock, original_rlock = self.saved
+    def join(thread, timeout=None):
+        return watch._on_join(original_join, thread, timeout)
 
-        def start(thread):
-            return watch._on_start(original_start, thread)
-
-        def join(thread, timeout=None):
-            return watch._on_join(original_join, thread, timeout)
-
-        threading.Thread.start = start
-        threading.Thread.join = join
-        threading.excepthook = watch._on_crash
-        threading.Lock = _noting_creation(watch, original_lock)
-        threading.RLock = _noting_creation(watch, original_rlock)
-        sys.stdout = _RecordingStdout(watch, stdout)
-        if self.switch_threads_often:
-            threading.settrace(watch._switch_threads_before_writes)
-        return self
-
-    def __exit__(self, *exc):
-        (
-            threading.Thread.start,
-            threading.Thread.join,
-            threading.excepthook,
-            sys.stdout,
-            threading.Lock,
-            threading.RLock,
-        ) = self.saved
-        if self.switch_threads_often:
-            threading.settrace(None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(threading.Thread, "start", start)
+        patch.setattr(threading.Thread, "join", join)
+        patch.setattr(threading, "excepthook", watch._on_crash)
+        patch.setattr(threading, "Lock", _noting_creation(watch, threading.Lock))
+        patch.setattr(threading, "RLock", _noting_creation(watch, threading.RLock))
+        patch.setattr(sys, "stdout", _RecordingStdout(watch, sys.stdout))
+        if switch_threads_often:
+            threading.settrace(watch._trace_kata_frames)
+        try:
+            yield
+        finally:
+            if switch_threads_often:
+                threading.settrace(None)
 
 
 def _noting_creation(watch, make_lock):

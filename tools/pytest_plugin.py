@@ -39,7 +39,7 @@ def pytest_addoption(parser):
     group.addoption(
         "--all-katas",
         action="store_true",
-        default=bool(os.environ.get("KATAS_ALL")),
+        default=os.environ.get("KATAS_ALL", "") not in ("", "0"),
         help="show every failing kata in full, not just the first unsolved one (or set KATAS_ALL=1)",
     )
 
