@@ -61,17 +61,15 @@ def expect_all_joined(run, labels):
     """No call was still running when the learner's function returned."""
     for call in run.calls:
         if call.label in labels and call.end.seq > run.returned.seq:
-            joined = any(join.other is call.thread for join in run.of("join"))
-            started = next((start for start in run.of("start") if start.other is call.thread), None)
-            why = "" if joined else f" Nothing joins {call.thread.name}"
-            if why and started and started.where:
-                why += f", started at\n  {started.where}"
-            elif why:
-                why += "."
+            message = f"{run.function} returned while {call.label} was still running in {call.thread.name}."
+            if not any(join.other is call.thread for join in run.of("join")):
+                started = next((start for start in run.of("start") if start.other is call.thread), None)
+                where = f", started at\n  {started.where}" if started and started.where else "."
+                message += f" Nothing joins {call.thread.name}{where}"
             fail_with_picture(
                 run,
-                f"{run.function} returned while {call.label} was still running in {call.thread.name}.{why}\n"
-                "Call join() on every thread you started, so that the function waits for them before it goes on.",
+                message + "\nCall join() on every thread you started, so that the function waits for them"
+                " before it goes on.",
             )
 
 

@@ -95,7 +95,7 @@ class KataSession:
     def __init__(self, config):
         self.config = config
         self.order = {kata.name: number for number, kata in enumerate(katas())}
-        self.titles = {kata.name: kata for kata in katas()}
+        self.katas = {kata.name: kata for kata in katas()}
         self.results = {}
         self.shown_failure = None  # the one failure shown in full, when focused
         self.focused = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.getoption("all_katas")
@@ -123,17 +123,18 @@ class KataSession:
         return report
 
     def _focus(self, report, item, name):
-        if self.focused and self.shown_failure is not None:
+        if not self.focused:
+            return
+        if self.shown_failure is not None:
             report.kata_waiting = True
             return
-        if self.focused:
-            self.shown_failure = item.nodeid
-            kata = self.titles[name]
-            header = (
-                f"You are here: kata {kata.name[:2]}, {kata.title}\n"
-                f"Edit katas/{kata.name}/kata.py; the first check that fails is\n{item.name}:\n\n"
-            )
-            report.longrepr = header + str(report.longrepr) + self._hint_after_repeated_failures(item, name)
+        self.shown_failure = item.nodeid
+        kata = self.katas[name]
+        header = (
+            f"You are here: kata {kata.name[:2]}, {kata.title}\n"
+            f"Edit katas/{kata.name}/kata.py; the first check that fails is\n{item.name}:\n\n"
+        )
+        report.longrepr = header + str(report.longrepr) + self._hint_after_repeated_failures(item, name)
 
     def _hint_after_repeated_failures(self, item, name):
         cache = getattr(self.config, "cache", None)
@@ -144,7 +145,7 @@ class KataSession:
         cache.set("katas/failing-streak", {"test": item.nodeid, "count": count})
         if count < SHOW_HINT_AFTER:
             return ""
-        kata = self.titles[name]
+        kata = self.katas[name]
         return _wrapped(
             f"\n\nHint (this check has failed {count} runs in a row): {kata.hints[0]}"
             f"\nMore hints: python -m tools hint {kata.name[:2]} --all"
@@ -171,6 +172,9 @@ class KataSession:
             result.passed += 1
 
     def pytest_sessionfinish(self):
+        cache = getattr(self.config, "cache", None)
+        if self.focused and self.shown_failure is None and cache is not None:
+            cache.set("katas/failing-streak", {})
         results_file = self.config.getoption("kata_results")
         if results_file:
             results_file.write_text(json.dumps({name: vars(result) for name, result in self.results.items()}))
@@ -179,7 +183,7 @@ class KataSession:
         if not self.results or not (self.focused or self.config.getoption("all_katas")):
             return
         terminalreporter.section("katas")
-        unicode = progress.can_print_unicode(terminalreporter._tw._file)
+        unicode = progress.can_print_unicode(sys.__stdout__)
         for text, markup in progress.lines(self.results, unicode=unicode):
             terminalreporter.write_line(text, **markup)
 

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -60,34 +59,31 @@ def judge(repo, base, head):
         work = Path(scratch)
         with tarfile.open(fileobj=io.BytesIO(git(repo, "archive", "--format=tar", base, binary=True))) as archive:
             archive.extractall(work, filter="data")
-        registry = tomllib.loads((work / "katas" / "katas.toml").read_text())["kata"]
-        for kata in registry:
-            path = f"katas/{kata['name']}/kata.py"
-            if path in changed:
-                try:
-                    (work / path).write_bytes(git(repo, "show", f"{head}:{path}", binary=True))
-                except subprocess.CalledProcessError:  # the pull request deletes it
-                    (work / path).unlink()
+        # Only the kata.py files of katas the base has come from the pull request; nothing else does.
+        changed_katas = [
+            match["kata"]
+            for path in changed
+            if (match := LEARNER_FILE.match(path)) and (work / "katas" / match["kata"]).is_dir()
+        ]
+        for name in changed_katas:
+            path = f"katas/{name}/kata.py"
+            try:
+                (work / path).write_bytes(git(repo, "show", f"{head}:{path}", binary=True))
+            except subprocess.CalledProcessError:  # the pull request deletes it
+                (work / path).unlink()
         results_file = work / ".kata-results.json"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "katas",
-                "--all-katas",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                f"--kata-results={results_file}",
-            ],
+        ran = subprocess.run(
+            [sys.executable, "-m", "pytest", "katas", "--all-katas", "-q", "-p", "no:cacheprovider"]
+            + [f"--kata-results={results_file}"],
             cwd=work,
             env={**os.environ, "PYTHONPATH": str(work)},
             capture_output=True,
+            text=True,
             check=False,
         )
+        if not results_file.exists():
+            raise RuntimeError(f"the kata tests did not run:\n{ran.stdout[-2000:]}\n{ran.stderr[-2000:]}")
         results = {name: KataResult(**found) for name, found in json.loads(results_file.read_text()).items()}
-        changed_katas = [match["kata"] for path in changed if (match := LEARNER_FILE.match(path))]
         lint = ruff_findings(work, [f"katas/{name}/kata.py" for name in changed_katas])
     return Verdict(changed_katas, [path for path in changed if is_protected(path)], results, lint)
 
