@@ -41,7 +41,7 @@ def test_every_kata_solved_points_to_the_pull_request(learner_copy):
     result = pytest_in(learner_copy, f"--solutions={SOLUTIONS_DIR}")
     assert result.returncode == 0
     assert "5/5 solved" in result.stdout
-    assert "Every kata is solved. Next: commit your work and open a pull request" in result.stdout
+    assert "Every kata is solved. Next: open a pull request (see the README)." in result.stdout
 
 
 def test_naming_a_kata_runs_it_in_full(learner_copy):

@@ -85,3 +85,13 @@ def test_ptw_reports_broken_code_and_keeps_watching(watching, case):
     expect_no_pytest_left(kata.parent.parent.parent)
     kata.write_text(SOLUTION_01)
     terminal.wait_for("1/5 solved", timeout=15)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("no_color, coloured", [({}, True), ({"NO_COLOR": "1"}, False)])
+def test_ptw_colours_the_verdict_unless_no_color_is_set(learner_copy, no_color, coloured):
+    with Terminal("ptw", learner_copy, {**environment_for(learner_copy), **no_color}) as terminal:
+        terminal.wait_for("0/5 solved")
+        progress = terminal.screen(with_colours=True).split(" katas ")[-1]
+        assert ("\033[" in progress) is coloured
+        terminal.press("C-c")

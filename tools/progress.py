@@ -60,7 +60,7 @@ def lines(results, unicode=True):
         yield f"       {result.failed[0]}.", {}
         yield f" Stuck? python -m tools hint {kata.name[:2]}", {}
     elif solved == len(rows):
-        yield " Every kata is solved. Next: commit your work and open a pull request (see the README).", {"green": True}
+        yield " Every kata is solved. Next: open a pull request (see the README).", {"green": True}
 
 
 def can_print_unicode(stream=None):
