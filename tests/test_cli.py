@@ -6,9 +6,8 @@ import sys
 
 import pytest
 
-from tests.conftest import environment_for
 from tools.registry import ROOT, SOLUTIONS_DIR
-from tools.terminal import Terminal
+from tools.terminal import Terminal, environment_for
 
 
 def tools(*args, cwd=ROOT, stdin=subprocess.DEVNULL, **env):

@@ -1,26 +1,11 @@
 """Plain pytest focuses on the first unsolved kata; naming a kata or KATAS_ALL=1 shows everything."""
 
-import os
-import subprocess
-import sys
-
-from tests.conftest import environment_for
+from tests.conftest import run_pytest
 from tools.registry import SOLUTIONS_DIR
 
 
-def pytest_in(copy, *args, **env):
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "--color=no", *args],
-        cwd=copy,
-        env={**os.environ, **environment_for(copy), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_plain_pytest_shows_only_the_first_unsolved_kata(learner_copy):
-    result = pytest_in(learner_copy)
+    result = run_pytest(cwd=learner_copy)
     assert result.returncode == 1
     assert "You are here: kata 01, Start two threads, then join them" in result.stdout
     assert result.stdout.count("You are here") == 1
@@ -31,34 +16,34 @@ def test_plain_pytest_shows_only_the_first_unsolved_kata(learner_copy):
 def test_progress_counts_solved_katas_even_after_the_current_one(learner_copy):
     for name in ("01_start_and_join", "04_lock"):
         (learner_copy / "katas" / name / "kata.py").write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
-    result = pytest_in(learner_copy)
+    result = run_pytest(cwd=learner_copy)
     assert "You are here: kata 02" in result.stdout
     assert "2/5 solved" in result.stdout
     assert "katas/02_many_tasks/kata.py" in result.stdout
 
 
 def test_every_kata_solved_points_to_the_pull_request(learner_copy):
-    result = pytest_in(learner_copy, f"--solutions={SOLUTIONS_DIR}")
+    result = run_pytest(f"--solutions={SOLUTIONS_DIR}", cwd=learner_copy)
     assert result.returncode == 0
     assert "5/5 solved" in result.stdout
     assert "Every kata is solved. Next: open a pull request (see the README)." in result.stdout
 
 
 def test_naming_a_kata_runs_it_in_full(learner_copy):
-    result = pytest_in(learner_copy, "katas/05_lifecycle")
+    result = run_pytest("katas/05_lifecycle", cwd=learner_copy)
     assert "waiting" not in result.stdout
     assert "= 4 failed" in result.stdout
     assert "You are here" not in result.stdout
 
 
 def test_katas_all_shows_every_failure(learner_copy):
-    result = pytest_in(learner_copy, KATAS_ALL="1")
+    result = run_pytest(cwd=learner_copy, KATAS_ALL="1")
     assert "You are here" not in result.stdout
     assert "= 17 failed, 2 passed" in result.stdout
 
 
 def test_the_first_hint_comes_after_three_failing_runs_at_the_same_check(learner_copy):
-    runs = [pytest_in(learner_copy).stdout for _ in range(3)]
+    runs = [run_pytest(cwd=learner_copy).stdout for _ in range(3)]
     assert "Hint" not in runs[0] and "Hint" not in runs[1]
     assert "Hint (this check has failed 3 runs in a row): threading.Thread(target=task" in runs[2]
     assert "python -m tools hint 01 --all" in runs[2]

@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from tests.conftest import GIT_IDENTITY, environment_for
+from tests.conftest import GIT_IDENTITY
 from tools.registry import SOLUTIONS_DIR
+from tools.terminal import environment_for
 
 HERE = SOLUTIONS_DIR.parent
 

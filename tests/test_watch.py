@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import environment_for
 from tools.registry import SOLUTIONS_DIR
-from tools.terminal import Terminal
+from tools.terminal import Terminal, environment_for
 
 SOLUTION_01 = (SOLUTIONS_DIR / "01_start_and_join.py").read_text()
 

@@ -8,7 +8,6 @@ a real terminal (tmux), the time from saving a kata file to ptw showing the new 
 """
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 from tools.registry import KATAS_DIR, ROOT, SOLUTIONS_DIR, katas
-from tools.terminal import Terminal
+from tools.terminal import Terminal, copy_of_repository, environment_for
 
 DEADLOCK = ROOT / "tests" / "mistakes" / "04_lock" / "deadlock.py"
 
@@ -53,15 +52,13 @@ def measure(rounds):
 def save_to_verdict(rounds):
     """Median seconds from writing kata 01's file to ptw showing the verdict, in a copy of the repository."""
     with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "katas"
-        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache"))
+        copy = copy_of_repository(Path(scratch) / "katas")
         kata = copy / "katas" / "01_start_and_join" / "kata.py"
         versions = [
             ((SOLUTIONS_DIR / "01_start_and_join.py").read_text(), "1/5 solved"),
             (kata.read_text(), "0/5 solved"),
         ]
-        env = {"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "PYTHONPATH": str(copy)}
-        with Terminal("ptw", copy, env) as terminal:
+        with Terminal("ptw", copy, environment_for(copy)) as terminal:
             terminal.wait_for("0/5 solved")
             times = []
             for number in range(rounds):

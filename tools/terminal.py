@@ -1,12 +1,34 @@
-"""A real terminal to drive `ptw` in, for the watch-mode tests and the benchmark (needs tmux)."""
+"""A real terminal to drive `ptw` in, for the watch-mode tests and the benchmark (needs tmux),
+and the copy of the repository a learner would have open in it."""
 
+import os
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
+
+from tools.registry import ROOT
 
 POLL = 0.02
+
+
+def copy_of_repository(destination):
+    """This working tree, copied without git's history or caches, as a learner would have it."""
+    ignore = shutil.ignore_patterns(".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache")
+    shutil.copytree(ROOT, destination, ignore=ignore)
+    return destination
+
+
+def environment_for(copy):
+    """What a terminal in the copy has: this Python's commands (ptw, pytest) first, the copy's code importable."""
+    return {
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "PYTHONPATH": str(copy),
+        "HOME": os.environ.get("HOME", str(copy)),
+    }
 
 
 class Terminal:
