@@ -52,7 +52,7 @@ def git(repo, *args, binary=False):
 
 def judge(repo, base, head):
     """Run the base's kata tests on the head's kata.py files, in a scratch copy of the base."""
-    changed = git(repo, "diff", "--name-only", f"{base}...{head}").split()
+    changed = [path for path in git(repo, "diff", "--name-only", "-z", f"{base}...{head}").split("\0") if path]
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         subprocess.run(
