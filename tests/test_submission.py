@@ -17,7 +17,7 @@ def commit(repo, message):
     env = {**os.environ, **GIT_IDENTITY}
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, check=True, env=env)
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    return _head(repo)
 
 
 @pytest.fixture

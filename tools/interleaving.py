@@ -108,28 +108,27 @@ def lost_update(run):
     for position, write in enumerate(events):
         if write.kind != "wrote":
             continue
-        own_read = _last(events[:position], lambda e, w=write: e.kind == "read" and e.thread is w.thread)
+        same = [index for index in range(position) if events[index].label == write.label]
+        own_read = _last(events, same, "read", lambda thread, w=write: thread is w.thread)
         if own_read is None:
             continue
-        between = events[events.index(own_read) + 1 : position]
-        lost = _last(between, lambda e, w=write: e.kind == "wrote" and e.thread is not w.thread and e.label == w.label)
+        lost = _last(events, [i for i in same if i > own_read], "wrote", lambda thread, w=write: thread is not w.thread)
         if lost is None:
             continue
-        loser_read = _last(
-            events[: events.index(lost)], lambda e, lost=lost: e.kind == "read" and e.thread is lost.thread
-        )
-        start = min(events.index(e) for e in (own_read, loser_read or own_read))
-        involved = (write.thread, lost.thread)
+        loser = events[lost].thread
+        loser_read = _last(events, [i for i in same if i < lost], "read", lambda thread, t=loser: thread is t)
+        first = own_read if loser_read is None else min(own_read, loser_read)
         return [
-            Step(_short(e.thread), "read" if e.kind == "read" else "write", e.text, e.text)
-            for e in events[start : position + 1]
-            if e.thread in involved
+            Step(_short(event.thread), "read" if event.kind == "read" else "write", event.text, event.text)
+            for event in events[first : position + 1]
+            if event.thread in (write.thread, loser)
         ]
     return []
 
 
-def _last(events, wanted):
-    return next((event for event in reversed(events) if wanted(event)), None)
+def _last(events, indexes, kind, by):
+    """The last of `indexes` whose event is of `kind` and happened in a thread `by` accepts."""
+    return next((i for i in reversed(indexes) if events[i].kind == kind and by(events[i].thread)), None)
 
 
 def _short(thread):
