@@ -134,6 +134,7 @@ class ThreadWatch:
         self._meeting_size = 0
         self._met = False
         self.got_stuck = False
+        self.replaced_hooks = []  # (name, what replaced it): learner code that swapped the watch's hooks
 
     # --- recording -------------------------------------------------------------------------
 
@@ -181,9 +182,11 @@ class ThreadWatch:
 
         caller = threading.Thread(target=as_main_thread, name="MainThread", daemon=True)
         run.caller = caller
+        # The learner's code may replace Thread.join; the watch's own wait must not depend on it.
+        join = threading.Thread.join
         with _patched(self, switch_threads_often):
             caller.start()
-            caller.join(STUCK_AFTER)
+            join(caller, STUCK_AFTER)
         if caller.is_alive():
             report = self._stuck_report(run)
             self.got_stuck = True
@@ -498,12 +501,16 @@ def _patched(watch, switch_threads_often):
     def join(thread, timeout=None):
         return watch._on_join(original_join, thread, timeout)
 
+    hooks = {
+        "threading.Thread.start": (threading.Thread, "start", start),
+        "threading.Thread.join": (threading.Thread, "join", join),
+        "threading.excepthook": (threading, "excepthook", watch._on_crash),
+        "threading.Lock": (threading, "Lock", _noting_creation(watch, threading.Lock)),
+        "threading.RLock": (threading, "RLock", _noting_creation(watch, threading.RLock)),
+    }
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(threading.Thread, "start", start)
-        patch.setattr(threading.Thread, "join", join)
-        patch.setattr(threading, "excepthook", watch._on_crash)
-        patch.setattr(threading, "Lock", _noting_creation(watch, threading.Lock))
-        patch.setattr(threading, "RLock", _noting_creation(watch, threading.RLock))
+        for owner, attribute, hook in hooks.values():
+            patch.setattr(owner, attribute, hook)
         patch.setattr(sys, "stdout", _RecordingStdout(watch, sys.stdout))
         if switch_threads_often:
             threading.settrace(watch._trace_kata_frames)
@@ -512,6 +519,12 @@ def _patched(watch, switch_threads_often):
         finally:
             if switch_threads_often:
                 threading.settrace(None)
+            # What the learner's code put in place of the watch's own hooks, before they are undone.
+            watch.replaced_hooks += [
+                (name, getattr(owner, attribute))
+                for name, (owner, attribute, hook) in hooks.items()
+                if getattr(owner, attribute) is not hook
+            ]
 
 
 def _noting_creation(watch, make_lock):

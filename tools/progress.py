@@ -14,7 +14,8 @@ class KataResult:
 
     passed: int = 0
     failed: list[str] = field(default_factory=list)  # names of the failing tests, in order
-    message: str = ""  # what the first failing test said
+    message: str = ""  # what the first failing test said, or how the code changed the judge
+    judge_changed: bool = False  # the learner's code changed the tests, their helpers or pytest
 
     @property
     def ran(self):

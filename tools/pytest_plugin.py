@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tools import progress
+from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import KataFailure, ThreadWatch, display_path
 from tools.registry import KATAS_DIR, katas
 
@@ -98,6 +99,7 @@ class KataSession:
         self.katas = {kata.name: kata for kata in katas()}
         self.results = {}
         self.shown_failure = None  # the one failure shown in full, when focused
+        self.judge = None  # what the judge is before any learner code runs
         self.focused = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.getoption("all_katas")
 
     def pytest_sessionstart(self, session):
@@ -109,6 +111,12 @@ class KataSession:
         # The registry, not the folder names, decides the order of the katas.
         items.sort(key=lambda item: self.order.get(kata_name(item), -1))
 
+    def pytest_collection_finish(self, session):
+        # The kata tests are imported now, and no kata.py is loaded before its first test runs.
+        kata_tests = {item.module for item in session.items if kata_name(item)}
+        if kata_tests:
+            self.judge = JudgeSnapshot(extra_modules=kata_tests)
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
         report = yield
@@ -117,10 +125,34 @@ class KataSession:
         name = kata_name(item)
         if name is None:
             return report
+        self._guard_the_judge(report, item)
         _shorten_captured_output(report)
         if report.failed:
             self._focus(report, item, name)
         return report
+
+    def _guard_the_judge(self, report, item):
+        """Fail the test if the learner's code changed the judge, or printed workflow commands."""
+        # After the call, before its verdict is shown; again after teardown, for changes made by a
+        # kata.py that failed to load, or by threads it left running.
+        replacements = self.judge.replacements() if self.judge and report.when != "setup" else []
+        watch = (getattr(item, "funcargs", None) or {}).get("watch")
+        if watch is not None:
+            replacements += [Replacement(name, now, restore=None) for name, now in watch.replaced_hooks]
+            watch.replaced_hooks = []  # said once, in this report
+        for replacement in replacements:
+            if replacement.restore:
+                replacement.restore()
+        printed = "".join(text for title, text in report.sections if title.endswith(f" {report.when}"))
+        commands = workflow_commands(printed)
+        if not replacements and not commands:
+            return
+        kata_file = watch.kata_file if watch else kata_file_for(item._request)
+        report.outcome = "failed"
+        report.judge_changed = True
+        report.longrepr = _wrapped(
+            lesson(replacements, kata_file) if replacements else workflow_command_lesson(commands)
+        )
 
     def _focus(self, report, item, name):
         if not self.focused:
@@ -155,6 +187,8 @@ class KataSession:
     def pytest_report_teststatus(self, report):
         if getattr(report, "kata_waiting", False):
             return "waiting", "w", "WAITING"
+        if getattr(report, "judge_changed", False):
+            return "failed", "F", "FAILED"
         return None
 
     def pytest_runtest_logreport(self, report):
@@ -164,7 +198,10 @@ class KataSession:
         result = self.results.setdefault(name, progress.KataResult())
         if report.failed:
             test = report.nodeid.split("::")[-1]
-            if not result.failed:
+            if getattr(report, "judge_changed", False) and not result.judge_changed:
+                result.judge_changed = True
+                result.message = report.longreprtext
+            elif not result.failed:
                 result.message = report.longreprtext
             if test not in result.failed:
                 result.failed.append(test)

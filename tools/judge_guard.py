@@ -1,0 +1,173 @@
+"""Notices learner code that changes the judge while it runs inside it.
+
+The learner's kata.py runs in the same process as the tests that judge it, so it could replace a
+check, pytest's reports or `threading` itself, and pass. `JudgeSnapshot` remembers, before any
+learner code is loaded, every module the verdict depends on: the objects their names point to,
+the attributes of the classes they define, and the code of every function. After each test the
+plugin compares; what was replaced is put back, and the test fails as "changed the judge". The
+probes add the hooks they patch into `threading` while learner code runs. Learner code is free
+to change its own module and the objects it makes.
+
+No check inside the judged process is airtight (code that forges the judge's own records, found
+through the garbage collector, is not seen); the README says what is and is not guaranteed.
+"""
+
+import operator
+import re
+import sys
+import types
+from dataclasses import dataclass
+
+from tools.probes import Where
+
+# The verdict depends on these modules and on every module below them.
+WATCHED_PACKAGES = ("tools", "_pytest", "pytest", "pluggy", "threading", "time", "builtins")
+# pytest sets these around every test itself; they shape how a failed assert is worded, never
+# whether a test passes.
+SET_BY_PYTEST_PER_TEST = {
+    "_pytest.assertion.util._reprcompare",
+    "_pytest.assertion.util._config",
+    "_pytest.assertion.util._assertion_pass",
+    "_pytest.debugging.pytestPDB._wrapped_pdb_cls",
+}
+# The GitHub runner reads these at the start of a line of a step's output as commands.
+WORKFLOW_COMMAND = re.compile(r"^[ \t]*(?:::[A-Za-z-]+(?:[ \t][^\n]*)?::|##\[[A-Za-z-]+)[^\n]*", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One thing of the judge that is no longer what it was."""
+
+    name: str  # e.g. "tools.checks.fail" or "_pytest.reports.TestReport.from_item_and_call"
+    now: object
+    restore: types.FunctionType | None  # puts the original back, where nothing else will
+
+    def describe(self, kata_file):
+        line = _line_in(self.now, kata_file)
+        where = f"\n    at {Where(kata_file, line)}" if line else ""
+        return f"{self.name} was replaced by {_kind(self.now)}{where}"
+
+
+class JudgeSnapshot:
+    """What the judge's modules are before any learner code runs."""
+
+    def __init__(self, extra_modules=()):
+        modules = [module for name, module in list(sys.modules.items()) if _watched(name)] + list(extra_modules)
+        self._modules = {module.__name__: module for module in modules}
+        self._namespaces = []  # (name, owner, attributes pytest changes itself, a copy of the others)
+        self._functions = []  # (name, function)
+        for module in modules:
+            self._remember(module.__name__, module)
+        self._code_state = _code_state(function for _, function in self._functions)
+
+    def _remember(self, name, owner):
+        skipped = {full.rpartition(".")[2] for full in SET_BY_PYTEST_PER_TEST if full.rpartition(".")[0] == name}
+        attributes = _attributes(owner, skipped)
+        self._namespaces.append((name, owner, skipped, attributes))
+        for key, value in attributes.items():
+            function = value.__func__ if isinstance(value, classmethod | staticmethod) else value
+            if isinstance(function, types.FunctionType):
+                self._functions.append((f"{name}.{key}", function))
+            if isinstance(owner, types.ModuleType) and isinstance(value, type) and value.__module__ == name:
+                self._remember(f"{name}.{key}", value)
+
+    def replacements(self):
+        """Everything changed since the snapshot, each able to put the original back."""
+        found = [
+            Replacement(f"sys.modules[{name!r}]", sys.modules.get(name), _setter(sys.modules, name, module))
+            for name, module in self._modules.items()
+            if sys.modules.get(name) is not module
+        ]
+        for name, owner, skipped, before in self._namespaces:
+            now = _attributes(owner, skipped)
+            if now.keys() == before.keys() and all(map(operator.is_, now.values(), before.values())):
+                continue
+            for key in sorted(before.keys() | now.keys()):
+                if now.get(key, _MISSING) is not before.get(key, _MISSING):
+                    value = now.get(key)
+                    found.append(Replacement(f"{name}.{key}", value, _setter(owner, key, before.get(key, _MISSING))))
+        code_now = _code_state(function for _, function in self._functions)
+        if not all(map(operator.is_, code_now, self._code_state)):
+            for index, (name, function) in enumerate(self._functions):
+                for slot in (2 * index, 2 * index + 1):
+                    if code_now[slot] is not self._code_state[slot]:
+                        restore = _code_setter(function, self._code_state[slot])
+                        found.append(Replacement(f"the code of {name}", code_now[slot], restore))
+        return found
+
+
+def lesson(replacements, kata_file):
+    """What the learner reads when their code changed the judge."""
+    shown = [f"  {replacement.describe(kata_file)}" for replacement in replacements[:5]]
+    if len(replacements) > 5:
+        shown.append(f"  ... and {len(replacements) - 5} more")
+    return (
+        "Your code changed the judge: the tests can no longer say whether it works.\n"
+        + "\n".join(shown)
+        + "\nA kata.py does its task with threads; it leaves the tests, tools/ and pytest as they are."
+        " What was replaced is put back, and this kata counts as failed."
+    )
+
+
+def workflow_commands(text):
+    """Lines of `text` that GitHub's runner would take as workflow commands."""
+    return [match.group(0).strip() for match in WORKFLOW_COMMAND.finditer(text)]
+
+
+def workflow_command_lesson(commands):
+    return (
+        f"Your code printed a line that GitHub reads as a workflow command:\n  {commands[0][:100]}\n"
+        "A kata prints only what its task asks for; a line that starts with :: can change what a"
+        " pull request's check reports, so it fails the check."
+    )
+
+
+_MISSING = object()
+
+
+def _watched(name):
+    return any(name == package or name.startswith(f"{package}.") for package in WATCHED_PACKAGES)
+
+
+def _attributes(owner, skipped):
+    attributes = dict(vars(owner))
+    for key in skipped:
+        attributes.pop(key, None)
+    return attributes
+
+
+def _code_state(functions):
+    """Each function's code, as one flat list: what a learner would swap to change a function in place."""
+    return [state for function in functions for state in (function.__code__, function.__defaults__)]
+
+
+def _setter(owner, attribute, original):
+    if owner is sys.modules:
+        return lambda: sys.modules.__setitem__(attribute, original)
+    if original is _MISSING:
+        return lambda: delattr(owner, attribute)
+    return lambda: setattr(owner, attribute, original)
+
+
+def _code_setter(function, original):
+    attribute = "__code__" if isinstance(original, types.CodeType) else "__defaults__"
+    return lambda: setattr(function, attribute, original)
+
+
+def _line_in(value, kata_file):
+    code = getattr(getattr(value, "__func__", value), "__code__", value)
+    if isinstance(code, types.CodeType) and code.co_filename == str(kata_file):
+        return code.co_firstlineno
+    return None
+
+
+def _kind(value):
+    if value is None:
+        return "nothing (deleted)"
+    if isinstance(value, types.CodeType):
+        return f"the code of {value.co_name}()"
+    if getattr(value, "__name__", None) == "<lambda>":
+        return "a lambda"
+    if callable(value):
+        return f"{getattr(value, '__qualname__', type(value).__name__)}()"
+    return f"a {type(value).__name__}"
