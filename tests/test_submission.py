@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests.conftest import GIT_IDENTITY
-from tools.registry import SOLUTIONS_DIR
+from tools.registry import SOLUTIONS_DIR, katas
 from tools.terminal import environment_for
 
 HERE = SOLUTIONS_DIR.parent
@@ -16,7 +16,7 @@ HERE = SOLUTIONS_DIR.parent
 def commit(repo, message):
     env = {**os.environ, **GIT_IDENTITY}
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
-    subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", message], cwd=repo, check=True, env=env)
     return _head(repo)
 
 
@@ -26,23 +26,37 @@ def pull_request(learner_copy, tmp_path):
     base = _head(learner_copy)
     subprocess.run(["git", "checkout", "-q", "-b", "learner"], cwd=learner_copy, check=True)
 
-    def check(changes, lint="warning"):
+    def check(changes, lint="warning", kata=None):
         for path, text in changes.items():
             (learner_copy / path).write_text(text)
         head = commit(learner_copy, "my solution")
         summary = tmp_path / "summary.md"
+        only = ["--kata", kata] if kata else []
         result = subprocess.run(
-            [sys.executable, "-m", "tools", "check-submission", "--base", base, "--head", head, "--lint", lint],
+            [sys.executable, "-m", "tools", "check-submission", "--base", base, "--head", head, "--lint", lint, *only],
             cwd=learner_copy,
             env={**os.environ, **environment_for(learner_copy), "GITHUB_STEP_SUMMARY": str(summary)},
             capture_output=True,
             text=True,
             timeout=300,
         )
-        annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
-        return result.returncode, summary.read_text(), annotations
+        return result.returncode, summary.read_text(), commands_the_runner_reads(result.stdout)
 
     return check
+
+
+def commands_the_runner_reads(output):
+    """The workflow commands in a step's output, as GitHub's runner takes them: none between
+    `::stop-commands::TOKEN` and `::TOKEN::`, and neither of those two lines."""
+    commands, resume = [], None
+    for line in output.splitlines():
+        if resume is not None:
+            resume = None if line == resume else resume
+        elif line.startswith("::stop-commands::"):
+            resume = f"::{line.removeprefix('::stop-commands::')}::"
+        elif line.startswith("::"):
+            commands.append(line)
+    return commands
 
 
 def _head(repo):
@@ -51,6 +65,15 @@ def _head(repo):
 
 def solution(name):
     return (SOLUTIONS_DIR / f"{name}.py").read_text()
+
+
+def tampering(case):
+    return (HERE / "tampering" / f"{case}.py").read_text()
+
+
+def row(summary, number):
+    """The summary table's row for kata `number`."""
+    return next(line for line in summary.splitlines() if line.startswith(f"| {number} "))
 
 
 def test_a_correct_kata_passes(pull_request):
@@ -111,3 +134,90 @@ def test_ruff_findings_are_warnings_by_default(pull_request):
     status, _, annotations = pull_request({"katas/01_start_and_join/kata.py": messy})
     assert status == 0
     assert any(line.startswith("::warning file=katas/01_start_and_join/kata.py,line=") for line in annotations)
+
+
+def test_every_kata_solved_honestly_passes_each_judged_in_a_process_of_its_own(pull_request):
+    status, summary, annotations = pull_request({f"katas/{kata.name}/kata.py": solution(kata.name) for kata in katas()})
+    assert status == 0, summary
+    assert f"✅ **The check passes.** Progress: **{len(katas())}/{len(katas())} solved**." in summary
+    assert annotations == []
+
+
+def test_one_kata_is_judged_alone_for_a_point_of_its_own(pull_request):
+    changes = {"katas/01_start_and_join/kata.py": solution("01_start_and_join")}
+    status, summary, _ = pull_request(changes, kata="01")
+    assert status == 0
+    assert "Progress: **1/1 solved**." in summary
+    assert [line for line in summary.splitlines() if line.startswith("| 0")] == [row(summary, "01")]
+    status, summary, _ = pull_request({}, kata="02_many_tasks")
+    assert status == 1
+    assert "| 02 One thread per task, for any number of tasks |  | ❌ not yet |" in summary
+
+
+def test_code_that_changes_the_judge_fails_with_a_row_that_says_how(pull_request):
+    status, summary, annotations = pull_request(
+        {
+            "katas/01_start_and_join/kata.py": tampering("01_start_and_join/replaces_the_check_helpers"),
+            "katas/02_many_tasks/kata.py": solution("02_many_tasks"),
+            "katas/03_race_condition/kata.py": tampering("03_race_condition/writes_the_step_summary"),
+            "katas/04_lock/kata.py": tampering("04_lock/prints_workflow_commands"),
+            "katas/05_lifecycle/kata.py": tampering("05_lifecycle/exits_after_faking_a_pass"),
+        }
+    )
+    assert status == 1
+    assert "❌ **The check fails.** Progress: **1/5 solved**." in summary
+    assert "| ❌ changed the judge |" in row(summary, "01")
+    assert "tools.checks.fail was replaced by a lambda at katas/01_start_and_join/kata.py:5" in row(summary, "01")
+    assert "| ✅ solved |" in row(summary, "02")
+    assert "| ❌ changed the judge |" in row(summary, "03")
+    assert "it wrote to the GitHub runner's file $GITHUB_STEP_SUMMARY" in row(summary, "03")
+    assert "5/5" not in summary
+    assert "| ❌ changed the judge |" in row(summary, "04")
+    assert "printed a line that GitHub reads as a workflow command" in row(summary, "04")
+    assert "| ❌ did not finish |" in row(summary, "05")
+    assert "ended early (exit status 0), before pytest could give its verdict" in row(summary, "05")
+    assert "::error::forged from the kata" not in annotations
+    assert "::error file=katas/04_lock/kata.py::all good" not in annotations
+    assert [line.split("::")[1] for line in annotations if line.startswith("::error")] == [
+        "error file=katas/01_start_and_join/kata.py,line=5,title=(changed the judge)",
+        "error file=katas/03_race_condition/kata.py,title=(changed the judge)",
+        "error file=katas/04_lock/kata.py,title=(changed the judge)",
+        "error file=katas/05_lifecycle/kata.py,title=(the tests did not finish)",
+    ]
+
+
+def test_patching_pytests_reports_fails(pull_request):
+    status, summary, _ = pull_request(
+        {"katas/01_start_and_join/kata.py": tampering("01_start_and_join/patches_pytest_reports")}
+    )
+    assert status == 1
+    assert "| ❌ changed the judge |" in row(summary, "01")
+    assert "_pytest.reports.TestReport.from_item_and_call was replaced by a classmethod" in row(summary, "01")
+
+
+def test_rewriting_another_katas_tests_fails_and_cannot_reach_that_katas_verdict(pull_request):
+    wrong = (HERE / "mistakes" / "02_many_tasks" / "no_join.py").read_text()
+    status, summary, _ = pull_request(
+        {
+            "katas/01_start_and_join/kata.py": tampering("01_start_and_join/rewrites_another_katas_tests"),
+            "katas/02_many_tasks/kata.py": wrong,
+        }
+    )
+    assert status == 1
+    assert "| ❌ changed the judge |" in row(summary, "01")
+    assert "it changed files the check runs from. katas/02_many_tasks/test_kata.py" in row(summary, "01")
+    assert "| ❌ not yet |" in row(summary, "02")
+    assert "download_all() returned while photo1.jpg was still running" in row(summary, "02")
+
+
+def test_changing_the_checks_own_files_stops_the_judging(pull_request):
+    status, summary, _ = pull_request(
+        {
+            "katas/01_start_and_join/kata.py": tampering("01_start_and_join/changes_the_checks_own_files"),
+            "katas/02_many_tasks/kata.py": solution("02_many_tasks"),
+        }
+    )
+    assert status == 1
+    assert "| ❌ changed the judge |" in row(summary, "01")
+    assert "tools/checks.py" in row(summary, "01")
+    assert "| ⏳ not run |" in row(summary, "02")

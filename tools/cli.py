@@ -129,7 +129,8 @@ def verify(args):
 
 
 def check_submission(args):
-    return submission.check(ROOT, args.base, args.head, lint_level=args.lint)
+    only = find_kata(args.kata).name if args.kata else None
+    return submission.check(ROOT, args.base, args.head, lint_level=args.lint, only=only)
 
 
 def parser():
@@ -171,6 +172,11 @@ def parser():
         default=os.environ.get("KATAS_LINT", "warning"),
         help="what ruff findings in the learner's files are: a warning (default) or an error that fails the check;"
         " the KATAS_LINT environment variable sets the default",
+    )
+    pull.add_argument(
+        "--kata",
+        metavar="KATA",
+        help="judge only this kata, and exit 0 exactly when it is solved (one point per kata, for autograding)",
     )
     pull.set_defaults(run=check_submission)
     return commands

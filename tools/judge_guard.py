@@ -109,6 +109,43 @@ def lesson(replacements, kata_file):
     )
 
 
+def files_lesson(paths):
+    shown = "\n".join(f"  {path}" for path in paths[:5]) + (
+        f"\n  ... and {len(paths) - 5} more" if len(paths) > 5 else ""
+    )
+    return (
+        f"Your code changed the judge: it changed files the check runs from.\n{shown}\n"
+        "A kata.py does its task with threads; it leaves the tests, tools/ and the settings as they are."
+        " Each kata is judged in a fresh copy, so the change cannot reach another kata's verdict."
+    )
+
+
+def installation_lesson(paths):
+    return (
+        "Your code changed the judge: it changed files the check itself runs from, outside the copy"
+        f" it was given ({len(paths)} file{'s' if len(paths) != 1 else ''}; the first: {paths[0]}).\n"
+        "The katas after this one are not judged, because their tests would run on what your code left behind."
+    )
+
+
+def runner_file_lesson(variable):
+    return (
+        f"Your code changed the judge: it wrote to the GitHub runner's file ${variable}, where only the"
+        " check may write. What it wrote is removed."
+    )
+
+
+def ended_early_lesson(exit_status, output):
+    last = [line for line in output.strip().splitlines() if line.strip()][-3:]
+    printed = "".join(f"\n  {line[:100]}" for line in last)
+    return (
+        f"The tests of this kata did not finish: the process that ran them ended early"
+        f" (exit status {exit_status}), before pytest could give its verdict.\n"
+        "Code that calls os._exit(), or ends its own process some other way, ends the tests with it;"
+        " let your functions return instead." + (f"\nThe last lines it printed:{printed}" if printed else "")
+    )
+
+
 def workflow_commands(text):
     """Lines of `text` that GitHub's runner would take as workflow commands."""
     return [match.group(0).strip() for match in WORKFLOW_COMMAND.finditer(text)]

@@ -24,7 +24,7 @@ class Kata:
         return SOLUTIONS_DIR / f"{self.name}.py"
 
 
-def katas():
-    with open(KATAS_DIR / "katas.toml", "rb") as registry:
+def katas(katas_dir=KATAS_DIR):
+    with open(katas_dir / "katas.toml", "rb") as registry:
         entries = tomllib.load(registry)["kata"]
     return [Kata(entry["name"], entry["title"], tuple(entry["hints"])) for entry in entries]
