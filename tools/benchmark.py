@@ -3,11 +3,14 @@
     python -m tools.benchmark [--rounds N]
 
 Measures `pytest` over all katas on the starters and on the reference solutions, each kata on
-its own (the slowest is reported), the time for a deadlocking solution to be reported, and, in
-a real terminal (tmux), the time from saving a kata file to ptw showing the new verdict.
+its own (the slowest is reported), the time for a deadlocking solution to be reported, the time
+`check-submission` takes to judge a pull request that changes every kata.py (one process per
+kata), and, in a real terminal (tmux), the time from saving a kata file to ptw showing the new
+verdict.
 """
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -49,6 +52,36 @@ def measure(rounds):
     )
 
 
+def check_a_pull_request(rounds):
+    """Median seconds of check-submission on a pull request that puts every reference solution in place."""
+    identity = {"GIT_AUTHOR_NAME": "Learner", "GIT_AUTHOR_EMAIL": "learner@example.com"}
+    identity |= {"GIT_COMMITTER_NAME": "Learner", "GIT_COMMITTER_EMAIL": "learner@example.com"}
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = copy_of_repository(Path(scratch) / "katas")
+
+        def git(*args):
+            subprocess.run(["git", *args], cwd=copy, check=True, capture_output=True, env={**os.environ, **identity})
+
+        for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "starters"]):
+            git(*command)
+        git("checkout", "-q", "-b", "solutions")
+        for kata in katas():
+            shutil.copy(kata.solution, copy / "katas" / kata.name / "kata.py")
+        git("commit", "-q", "-am", "solutions")
+        times = []
+        for _ in range(rounds):
+            began = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "tools", "check-submission", "--base", "main"],
+                cwd=copy,
+                env={**os.environ, **environment_for(copy)},
+                capture_output=True,
+                check=True,
+            )
+            times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
 def save_to_verdict(rounds):
     """Median seconds from writing kata 01's file to ptw showing the verdict, in a copy of the repository."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -78,6 +111,8 @@ def main(argv=None):
     print(f"median of {args.rounds} runs, wall-clock seconds, one fresh pytest process per run")
     for what, seconds in measure(args.rounds):
         print(f"{seconds:6.2f}  {what}", flush=True)
+    judged = check_a_pull_request(args.rounds)
+    print(f"{judged:6.2f}  check-submission of a pull request changing all {len(katas())} kata.py files", flush=True)
     if shutil.which("tmux"):
         print(f"{save_to_verdict(args.rounds * 2):6.2f}  a save in ptw to its verdict on the screen (tmux)")
     else:

@@ -161,8 +161,10 @@ def judge_one_kata(name, work, before, results_file, surroundings):
 
 def _read_result(name, results_file, exit_status, output):
     """The kata's result as its tests wrote it, unless the process ended before pytest could finish."""
-    found = json.loads(results_file.read_text()) if results_file.exists() else {}
-    result = KataResult(**found[name]) if name in found else None
+    try:
+        result = KataResult(**json.loads(results_file.read_text())[name])
+    except (OSError, ValueError, TypeError, KeyError):  # none written, or not by the judge
+        result = None
     # pytest ends with 0 when every test passed and 1 when some failed; anything else, or a
     # status that disagrees with the results, means the tests were cut short.
     if result is not None and exit_status == (1 if result.failed else 0):
