@@ -24,6 +24,9 @@ LESSONS = {
         "threading.Thread.join was replaced by a lambda\n"
         "    at tests/tampering/01_start_and_join/replaces_thread_join.py:11"
     ),
+    "02_many_tasks/forges_the_results": (
+        "json.dumps was replaced by a lambda\n    at tests/tampering/02_many_tasks/forges_the_results.py:6"
+    ),
     "04_lock/prints_workflow_commands": (
         "Your code printed a line that GitHub reads as a workflow command:\n  ::stop-commands::forged"
     ),

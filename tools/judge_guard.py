@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from tools.probes import Where
 
-# The verdict depends on these modules and on every module below them.
-WATCHED_PACKAGES = ("tools", "_pytest", "pytest", "pluggy", "threading", "time", "builtins")
+# The verdict depends on these modules and on every module below them (json writes the results).
+WATCHED_PACKAGES = ("tools", "_pytest", "pytest", "pluggy", "threading", "time", "builtins", "json")
 # pytest sets these around every test itself; they shape how a failed assert is worded, never
 # whether a test passes.
 SET_BY_PYTEST_PER_TEST = {
