@@ -30,6 +30,8 @@ SET_BY_PYTEST_PER_TEST = {
     "_pytest.assertion.util._assertion_pass",
     "_pytest.debugging.pytestPDB._wrapped_pdb_cls",
 }
+# What makes a function do something else while it stays the same object.
+CODE_ATTRIBUTES = ("__code__", "__defaults__")
 # The GitHub runner reads these at the start of a line of a step's output as commands.
 WORKFLOW_COMMAND = re.compile(r"^[ \t]*(?:::[A-Za-z-]+(?:[ \t][^\n]*)?::|##\[[A-Za-z-]+)[^\n]*", re.MULTILINE)
 
@@ -89,10 +91,11 @@ class JudgeSnapshot:
         code_now = _code_state(function for _, function in self._functions)
         if not all(map(operator.is_, code_now, self._code_state)):
             for index, (name, function) in enumerate(self._functions):
-                for slot in (2 * index, 2 * index + 1):
-                    if code_now[slot] is not self._code_state[slot]:
-                        restore = _code_setter(function, self._code_state[slot])
-                        found.append(Replacement(f"the code of {name}", code_now[slot], restore))
+                for offset, attribute in enumerate(CODE_ATTRIBUTES):
+                    now, original = code_now[2 * index + offset], self._code_state[2 * index + offset]
+                    if now is not original:
+                        restore = _setter(function, attribute, original)
+                        found.append(Replacement(f"the {attribute} of {name}", now, restore))
         return found
 
 
@@ -174,8 +177,8 @@ def _attributes(owner, skipped):
 
 
 def _code_state(functions):
-    """Each function's code, as one flat list: what a learner would swap to change a function in place."""
-    return [state for function in functions for state in (function.__code__, function.__defaults__)]
+    """What a learner would swap to change a function in place, for every function, in one flat list."""
+    return [getattr(function, attribute) for function in functions for attribute in CODE_ATTRIBUTES]
 
 
 def _setter(owner, attribute, original):
@@ -184,11 +187,6 @@ def _setter(owner, attribute, original):
     if original is _MISSING:
         return lambda: delattr(owner, attribute)
     return lambda: setattr(owner, attribute, original)
-
-
-def _code_setter(function, original):
-    attribute = "__code__" if isinstance(original, types.CodeType) else "__defaults__"
-    return lambda: setattr(function, attribute, original)
 
 
 def _line_in(value, kata_file):
