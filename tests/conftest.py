@@ -1,10 +1,12 @@
+import json
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
-from tools.registry import ROOT
+from tools.registry import ROOT, katas
 from tools.terminal import copy_of_repository, environment_for
 
 
@@ -24,6 +26,18 @@ def run_pytest(*args, cwd=ROOT, **env):
 def run_katas():
     """pytest on this repository's katas, without leaving a cache behind."""
     return lambda *args: run_pytest("-p", "no:cacheprovider", *args)
+
+
+@pytest.fixture(scope="session")
+def starters(tmp_path_factory):
+    """What the starters give, read from a run rather than written into tests, so that a new kata is
+    one folder and one registry entry: how many katas and kata tests there are, and how many of
+    those tests the starters already pass."""
+    results_file = tmp_path_factory.mktemp("starters") / "results.json"
+    run_pytest("-p", "no:cacheprovider", "--all-katas", f"--kata-results={results_file}")
+    results = json.loads(results_file.read_text()).values()
+    passed = sum(result["passed"] for result in results)
+    return SimpleNamespace(katas=len(katas()), tests=passed + sum(len(r["failed"]) for r in results), passed=passed)
 
 
 @pytest.fixture
