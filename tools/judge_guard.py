@@ -142,9 +142,9 @@ def ended_early_lesson(exit_status, output):
     last = [line for line in output.strip().splitlines() if line.strip()][-3:]
     printed = "".join(f"\n  {line[:100]}" for line in last)
     return (
-        f"The tests of this kata did not finish: the process that ran them ended early"
-        f" (exit status {exit_status}), before pytest could give its verdict.\n"
-        "Code that calls os._exit(), or ends its own process some other way, ends the tests with it;"
+        f"The tests of this kata did not finish: the process that ran them ended (exit status {exit_status})"
+        " before pytest could give its verdict.\n"
+        "If your code calls os._exit(), or ends its own process some other way, it ends the tests with it;"
         " let your functions return instead." + (f"\nThe last lines it printed:{printed}" if printed else "")
     )
 

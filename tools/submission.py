@@ -123,11 +123,16 @@ def _copy_with(base_tree, learner_files, folder):
 def judge_one_kata(name, work, before, results_file, surroundings):
     """One kata's tests in a process of their own, then a look at what the learner's code changed."""
     environment = {key: value for key, value in os.environ.items() if key not in RUNNER_FILES}
+    environment |= {"PYTHONPATH": os.pathsep.join([str(work), *_python_path()]), "PYTHONDONTWRITEBYTECODE": "1"}
     child = subprocess.Popen(
         [sys.executable, "-m", "pytest", f"katas/{name}", "--all-katas", "-q", "-p", "no:cacheprovider"]
         + [f"--kata-results={results_file}"],
         cwd=work,
-        env={**environment, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"},
+        env={
+            **environment,
+            "PYTHONPATH": os.pathsep.join([str(work), *_python_path()]),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -170,6 +175,11 @@ def _read_result(name, results_file, exit_status, output):
     if result is not None and exit_status == (1 if result.failed else 0):
         return result
     return KataResult(failed=[DID_NOT_FINISH], message=judge_guard.ended_early_lesson(exit_status, output))
+
+
+def _python_path():
+    """The folders this Python was told to import from, after the copy's own."""
+    return [folder for folder in os.environ.get("PYTHONPATH", "").split(os.pathsep) if folder]
 
 
 def _end_process_group(group):
