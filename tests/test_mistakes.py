@@ -19,6 +19,11 @@ MISTAKES = {
     "01_start_and_join/one_thread_does_all_the_work": "Task 1 and Task 2 both ran in",
     "01_start_and_join/thread_raises": "crashed with ZeroDivisionError: division by zero",
     "01_start_and_join/calls_sys_exit": "main() called sys.exit(3)",
+    "01_start_and_join/args_without_a_comma": (
+        "The thread was made at\n  tests/mistakes/01_start_and_join/args_without_a_comma.py:14"
+        '  t1 = threading.Thread(target=task, args=("Task 1"))\n'
+        "args='Task 1' is a string, not a tuple"
+    ),
     "02_many_tasks/join_inside_the_start_loop": "waits for file1.txt's thread to end before the thread for file2.txt",
     "02_many_tasks/no_join": "download_all() returned while photo1.jpg was still running",
     "02_many_tasks/one_thread_does_all_the_work": "file1.txt and file2.txt both ran in",
@@ -28,6 +33,10 @@ MISTAKES = {
     "04_lock/new_lock_each_use": "makes a new lock each time it runs",
     "04_lock/lock_wrong_place": "must all happen inside `with lock:`",
     "04_lock/deadlock": "is at tests/mistakes/04_lock/deadlock.py:12  lock.acquire()",
+    "04_lock/increment_takes_no_argument": (
+        "The test calls increment(25), but\n"
+        "  tests/mistakes/04_lock/increment_takes_no_argument.py:10  def increment():"
+    ),
     "05_lifecycle/guesses_without_a_thread": "lifecycle() never ran work().",
     "05_lifecycle/lets_the_error_escape": "start_twice() raised RuntimeError: threads can only be started once",
 }

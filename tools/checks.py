@@ -132,7 +132,7 @@ def _threads_with_nothing_to_do(run):
     return [
         thread
         for thread in run.started_threads
-        if type(thread).run is threading.Thread.run and getattr(thread, "_target", None) is None
+        if type(thread).run is threading.Thread.run and thread in run.given and run.given[thread].target is None
     ]
 
 

@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import dis
 import functools
+import inspect
 import linecache
 import sys
 import threading
@@ -79,13 +80,26 @@ class TaskCall:
     met_the_others: bool = False
 
 
+@dataclass(frozen=True)
+class Given:
+    """What a thread was made with, Thread(target=..., args=..., kwargs=...), and where: read from the
+    call itself, because a Thread forgets its target once it has run."""
+
+    target: object
+    args: object
+    kwargs: object
+    where: Where | None
+
+
 @dataclass
 class Run:
     """What happened while the learner's function ran."""
 
     function: str
+    called: tuple = ()  # the function the test ran, its args and its kwargs
     events: list[Event] = field(default_factory=list)
     calls: list[TaskCall] = field(default_factory=list)
+    given: dict[threading.Thread, Given] = field(default_factory=dict)
     caller: threading.Thread | None = None
     value: object = None
     error: BaseException | None = None
@@ -164,7 +178,7 @@ class ThreadWatch:
         With `switch_threads_often`, the threads take turns at every write to shared state
         in the kata file, so that a race shows on every run.
         """
-        run = Run(function=title or f"{function.__name__}()")
+        run = Run(function=title or f"{function.__name__}()", called=(function, args, kwargs))
         self._run = run
         self._waiting, self._joining, self._running_labels = set(), {}, []
         self._blocked, self._parked = set(), {}
@@ -195,12 +209,7 @@ class ThreadWatch:
         self._wait_for_calls_to_end()
         crashes = run.of("crash")
         if crashes:
-            crash = crashes[0]
-            fail(
-                f"{crash.thread.name} crashed with {crash.text}\n  at {crash.where}\n"
-                "An exception ends the thread it happens in, and nobody else hears of it:"
-                " fix its cause, or catch it inside the thread."
-            )
+            fail(self._crash_report(run, crashes[0]))
         if run.error is not None:
             fail(self._error_report(run))
         return run
@@ -262,10 +271,20 @@ class ThreadWatch:
         error = run.error
         if isinstance(error, SystemExit):
             what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
-            return f"{run.function} {what}: the program would end right there.\n  at {run.error_where}"
+            return f"{run.function} {what}: the program would end right there." + (
+                f"\n  at {run.error_where}" if run.error_where else ""
+            )
         report = f"{run.function} raised {type(error).__name__}: {error}"
         if run.error_where:
             report += f"\n  at {run.error_where}"
+        function, args, kwargs = run.called
+        defined = _defined_at(function, self.kata_file)
+        if isinstance(error, TypeError) and run.error_where is None and defined:  # the call itself failed
+            shown = ", ".join([*map(repr, args), *(f"{key}={value!r}" for key, value in kwargs.items())])
+            report += (
+                f"\nThe test calls {function.__name__}({shown}), but\n  {defined}\ntakes other arguments."
+                " The task at the top of the file says what it takes."
+            )
         if "before it is started" in str(error):
             report += "\njoin() waits for a thread that start() has started; this one never was."
             for call in run.calls:
@@ -278,6 +297,31 @@ class ThreadWatch:
         if "started once" in str(error):
             report += "\nA Thread object runs only once: make a new Thread to run something again."
         return report
+
+    def _crash_report(self, run, crash):
+        given = run.given.get(crash.thread)
+        report = f"{crash.thread.name} crashed with {crash.text}"
+        if crash.where:
+            report += f"\n  at {crash.where}"
+        elif given and given.where:
+            report += f"\nThe thread was made at\n  {given.where}"
+        if given and isinstance(given.args, str):
+            return report + (
+                f"\nargs={given.args!r} is a string, not a tuple: brackets alone do not make a tuple,"
+                " so the thread hands its target every character as an argument of its own."
+                f"\nWrite args=({given.args!r},), with a comma."
+            )
+        defined = _defined_at(given.target, self.kata_file) if given else None
+        if defined and crash.where is None:  # the thread could not even call its target
+            handed = f"args={given.args!r}" + (f" and kwargs={given.kwargs!r}" if given.kwargs else "")
+            return report + (
+                f"\nThe thread calls {given.target.__name__}() with {handed}, but\n  {defined}\ntakes other"
+                " arguments. Make the function take what the thread hands it."
+            )
+        return report + (
+            "\nAn exception ends the thread it happens in, and nobody else hears of it:"
+            " fix its cause, or catch it inside the thread."
+        )
 
     def _stuck_report(self, run):
         frames = sys._current_frames()
@@ -312,6 +356,11 @@ class ThreadWatch:
             with self._changed:
                 self._joining.pop(me, None)
             self._record("joined", other=thread)
+
+    def _on_create(self, thread, arguments):
+        self._run.given[thread] = Given(
+            arguments.get("target"), arguments.get("args", ()), arguments.get("kwargs"), self._where(sys._getframe(2))
+        )
 
     def _on_crash(self, hook_args):
         # threading calls its excepthook in the thread that crashed.
@@ -378,8 +427,10 @@ class ThreadWatch:
 
         def task(*args, **kwargs):
             # Whatever the learner calls the argument: task("Task 1") or task(name="Task 1").
-            (label,) = [*args, *kwargs.values()]
-            return self._attend(str(label), expected)
+            given = [*args, *kwargs.values()]
+            if len(given) != 1:
+                raise TypeError(f"the task takes 1 argument, its name, but {len(given)} were given")
+            return self._attend(str(given[0]), expected)
 
         return task
 
@@ -390,6 +441,7 @@ class ThreadWatch:
             return self._attend(label, count, lambda: body(*args, **kwargs))
 
         attend.__name__ = getattr(body, "__name__", label)
+        attend.__wrapped__ = body
         return attend
 
     def _attend(self, label, expected, body=None):
@@ -443,6 +495,17 @@ class ThreadWatch:
                 yield thread
 
 
+_THREAD_PARAMETERS = inspect.signature(threading.Thread.__init__)
+
+
+def _defined_at(function, kata_file):
+    """Where the kata file defines `function`, if it does."""
+    code = getattr(inspect.unwrap(function), "__code__", None) if callable(function) else None
+    if code is None or code.co_filename != str(kata_file):
+        return None
+    return Where(kata_file, code.co_firstlineno)
+
+
 @functools.lru_cache(maxsize=256)
 def _instructions(code):
     return {instruction.offset: instruction for instruction in dis.get_instructions(code)}
@@ -493,7 +556,15 @@ class WatchedLock:
 @contextlib.contextmanager
 def _patched(watch, switch_threads_often):
     """The watch's hooks in `threading` and `sys.stdout`, for as long as the learner's code runs."""
-    original_start, original_join = threading.Thread.start, threading.Thread.join
+    original_init, original_start, original_join = (
+        threading.Thread.__init__,
+        threading.Thread.start,
+        threading.Thread.join,
+    )
+
+    def init(thread, *args, **kwargs):
+        original_init(thread, *args, **kwargs)
+        watch._on_create(thread, _THREAD_PARAMETERS.bind(thread, *args, **kwargs).arguments)
 
     def start(thread):
         return watch._on_start(original_start, thread)
@@ -502,6 +573,7 @@ def _patched(watch, switch_threads_often):
         return watch._on_join(original_join, thread, timeout)
 
     hooks = {
+        "threading.Thread.__init__": (threading.Thread, "__init__", init),
         "threading.Thread.start": (threading.Thread, "start", start),
         "threading.Thread.join": (threading.Thread, "join", join),
         "threading.excepthook": (threading, "excepthook", watch._on_crash),

@@ -11,7 +11,9 @@ TASKS = ["Task 1", "Task 2"]
 
 
 def run_main(kata, watch):
-    return watch.run(kata.main, task=watch.task(*TASKS))
+    # Code written like the lesson's calls the module's own task(); it gets the stand-in too.
+    kata.task = watch.task(*TASKS)
+    return watch.run(kata.main, task=kata.task)
 
 
 def test_each_task_runs_in_a_thread_of_its_own(kata, watch):

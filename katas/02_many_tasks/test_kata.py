@@ -14,7 +14,9 @@ MORE_FILES = [f"photo{number}.jpg" for number in range(1, 6)]
 
 
 def run_download_all(kata, watch, files):
-    return watch.run(kata.download_all, files, download=watch.task(*files))
+    # Code written like the lesson's calls the module's own download_file(); it gets the stand-in too.
+    kata.download_file = watch.task(*files)
+    return watch.run(kata.download_all, files, download=kata.download_file)
 
 
 @pytest.mark.parametrize("files", [LESSON_FILES, MORE_FILES], ids=["3 files", "5 files"])

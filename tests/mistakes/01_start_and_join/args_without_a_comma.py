@@ -1,0 +1,20 @@
+"""A wrong solution to kata 01, kept to prove the tests reject it: the lesson's missing comma."""
+
+import threading
+import time
+
+
+def task(name):
+    print(f"{name} starting...")
+    time.sleep(2)
+    print(f"{name} done!")
+
+
+def main(task=task):
+    t1 = threading.Thread(target=task, args=("Task 1"))
+    t2 = threading.Thread(target=task, args=("Task 2"))
+    t1.start()
+    t2.start()
+    t1.join()
+    t2.join()
+    print("All done!")

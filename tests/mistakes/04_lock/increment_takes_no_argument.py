@@ -1,0 +1,25 @@
+"""A wrong solution to kata 04, kept to prove the tests reject it: the lesson's own increment(),
+which takes no argument, where count() hands it `times`."""
+
+import threading
+
+counter = 0
+lock = threading.Lock()
+
+
+def increment():
+    global counter
+    for _ in range(100_000):
+        with lock:
+            counter += 1
+
+
+def count(threads=10, times=100_000):
+    global counter
+    counter = 0
+    workers = [threading.Thread(target=increment, args=(times,)) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return counter
