@@ -68,6 +68,8 @@ def watching(learner_copy):
 def test_ptw_shows_the_next_kata_and_progress_after_a_save(watching):
     terminal, kata = watching
     screen = terminal.screen()
+    # pytest-watch's `runner` in pytest.ini: the `python` on PATH, here the virtual environment's.
+    assert "] Running: python -m pytest\n" in screen
     assert "wwwww" in screen and "02 One thread per task, for any number of tasks     to do" in screen
     kata.write_text(SOLUTION_01)
     terminal.wait_for("You are here: kata 02", "1/5 solved", "katas/02_many_tasks/kata.py")
