@@ -20,6 +20,7 @@ def test_the_benchmark_reports_every_measurement():
         "slowest kata, starter",
         "slowest kata, reference solution",
         "a deadlock reported",
+        "Ctrl-C to pytest's exit",
         "a save in ptw to its verdict",
     ):
         assert measurement in result.stdout

@@ -181,9 +181,15 @@ class ThreadWatch:
 
         caller = threading.Thread(target=as_main_thread, name="MainThread", daemon=True)
         run.caller = caller
-        with _patched(self, switch_threads_often):
-            caller.start()
-            caller.join(STUCK_AFTER)
+        try:
+            with _patched(self, switch_threads_often):
+                caller.start()
+                caller.join(STUCK_AFTER)
+        except KeyboardInterrupt:
+            # Ctrl-C: stop the learner's threads at once; a thread spinning in a loop would
+            # otherwise slow pytest's goodbye down to seconds.
+            self.stop_leftover_threads()
+            raise
         if caller.is_alive():
             report = self._stuck_report(run)
             self.got_stuck = True
