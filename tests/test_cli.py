@@ -1,12 +1,15 @@
 """python -m tools: progress, hint, reset and verify, as a learner or maintainer types them."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
 from tests.conftest import GIT_IDENTITY
+from tools.benchmark import SPINS_FOREVER
 from tools.registry import ROOT, SOLUTIONS_DIR, katas
 from tools.terminal import Terminal, environment_for
 
@@ -166,3 +169,22 @@ def test_the_reset_question_fits_100_columns(learner_copy):
         assert lines_too_wide(question) == []
         terminal.press("n", "Enter")
         terminal.wait_for("Nothing changed.")
+
+
+def test_ctrl_c_during_progress_stops_it_without_a_traceback(learner_copy):
+    (learner_copy / "katas" / "01_start_and_join" / "kata.py").write_text(SPINS_FOREVER)
+    progress = subprocess.Popen(
+        [sys.executable, "-m", "tools", "progress"],
+        cwd=learner_copy,
+        env={**os.environ, **environment_for(learner_copy)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    while not (learner_copy / "spinning").exists():
+        time.sleep(0.01)
+    os.killpg(progress.pid, signal.SIGINT)  # as Ctrl-C in a terminal: to the command and its pytest
+    out, err = progress.communicate(timeout=60)
+    assert progress.returncode == 130
+    assert err.strip() == "Stopped (Ctrl-C)." and out == ""

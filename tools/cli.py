@@ -225,5 +225,6 @@ def main(argv=None):
         say(f"python -m tools {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        say("\nStopped (Ctrl-C).", file=sys.stderr)
+        print(file=sys.stderr)
+        say("Stopped (Ctrl-C).", file=sys.stderr)
         return 130
