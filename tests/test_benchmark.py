@@ -21,6 +21,7 @@ def test_the_benchmark_reports_every_measurement():
         "slowest kata, reference solution",
         "a deadlock reported",
         "check-submission of a pull request changing all",
+        "Ctrl-C to pytest's exit",
         "a save in ptw to its verdict",
     ):
         assert measurement in result.stdout

@@ -1,13 +1,20 @@
 """python -m tools: progress, hint, reset and verify, as a learner or maintainer types them."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
-from tools.registry import ROOT, SOLUTIONS_DIR
+from tests.conftest import GIT_IDENTITY
+from tools.benchmark import SPINS_FOREVER
+from tools.registry import ROOT, SOLUTIONS_DIR, katas
 from tools.terminal import Terminal, environment_for
+
+KATAS = katas()
+COLUMNS = 100  # the most any line we print may take
 
 
 def tools(*args, cwd=ROOT, stdin=subprocess.DEVNULL, **env):
@@ -33,7 +40,8 @@ def test_every_command_has_help(command):
 def test_an_unknown_kata_is_a_clear_error(command):
     result = tools(*command)
     assert result.returncode == 2
-    assert f"there is no kata {command[1]!r}. The katas are: 01_start_and_join, 02_many_tasks" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert f"there is no kata {command[1]!r}. The katas are: 01_start_and_join, 02_many_tasks" in said
 
 
 def test_hints_come_one_at_a_time_or_all_at_once():
@@ -69,8 +77,11 @@ def test_reset_puts_the_starter_back_and_keeps_the_learners_version(learner_copy
     assert result.returncode == 0, result.stderr
     assert kata.read_text() == starter
     assert kata.with_name("kata.py.orig").read_text() == "my attempt\n"
+    # Git ignores the backup, so it never lands in a pull request.
     changed = subprocess.run(["git", "status", "--porcelain"], cwd=learner_copy, capture_output=True, text=True)
-    assert changed.stdout == "?? katas/02_many_tasks/kata.py.orig\n"
+    assert changed.stdout == ""
+    ignored = git(learner_copy, "check-ignore", "katas/02_many_tasks/kata.py.orig")
+    assert ignored.returncode == 0
 
 
 def test_reset_does_not_replace_anything_without_asking(learner_copy):
@@ -95,16 +106,85 @@ def test_reset_asks_on_a_terminal(learner_copy, answer, replaced):
     assert (kata.read_text() == starter) is replaced
 
 
-def test_verify_checks_starters_fail_and_solutions_pass():
-    result = tools("verify", "03", "04")
-    assert result.returncode == 0
-    assert "03_race_condition    starter fails: yes  solution passes: yes  ok" in result.stdout
-    assert "04_lock" in result.stdout and "01_start" not in result.stdout
+def git(copy, *args):
+    return subprocess.run(
+        ["git", *args], cwd=copy, env={**os.environ, **GIT_IDENTITY}, capture_output=True, text=True, check=False
+    )
+
+
+def solve(copy, *names):
+    for name in names:
+        (copy / "katas" / name / "kata.py").write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
+
+
+def test_verify_judges_the_starters_from_git_in_a_learners_copy_with_every_kata_solved(learner_copy):
+    solve(learner_copy, *(kata.name for kata in KATAS))
+    git(learner_copy, "switch", "-q", "-c", "my-solutions")
+    git(learner_copy, "commit", "-q", "-am", "my solutions")
+    result = tools("verify", cwd=learner_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for kata in KATAS:
+        assert f"{kata.name:<20} starter fails: yes  solution passes: yes  ok" in result.stdout
 
 
 def test_verify_reports_a_kata_whose_starter_already_passes(learner_copy):
-    kata = learner_copy / "katas" / "03_race_condition" / "kata.py"
-    kata.write_text((SOLUTIONS_DIR / "03_race_condition.py").read_text())
-    result = tools("verify", "03", cwd=learner_copy)
+    solve(learner_copy, "03_race_condition")
+    git(learner_copy, "commit", "-q", "-am", "a starter that is solved already")
+    result = tools("verify", "03", "--from", "HEAD", cwd=learner_copy)
     assert result.returncode == 1
     assert "starter fails: NO" in result.stdout and "PROBLEM" in result.stdout
+
+
+def lines_too_wide(text):
+    return [line for line in text.splitlines() if len(line) > COLUMNS]
+
+
+WHAT_WE_PRINT = [
+    ["progress"],
+    ["verify"],
+    ["hint", "nope"],
+    ["reset", "02"],
+    ["reset", "02", "--yes"],
+    *(["hint", kata.name, "--all"] for kata in KATAS),
+    *([*command, "--help"] for command in ([], ["progress"], ["hint"], ["reset"], ["verify"], ["check-submission"])),
+]
+
+
+@pytest.mark.parametrize("command", WHAT_WE_PRINT, ids=" ".join)
+def test_what_we_print_fits_100_columns_even_on_a_wider_terminal(learner_copy, command):
+    solve(learner_copy, "01_start_and_join")
+    (learner_copy / "katas" / "02_many_tasks" / "kata.py").write_text("my attempt\n")
+    result = tools(*command, cwd=learner_copy, COLUMNS="200")
+    assert result.stdout + result.stderr
+    assert lines_too_wide(result.stdout + result.stderr) == []
+
+
+def test_the_reset_question_fits_100_columns(learner_copy):
+    kata = learner_copy / "katas" / "03_race_condition" / "kata.py"
+    kata.write_text("my attempt\n")
+    env = environment_for(learner_copy)
+    with Terminal(f"{sys.executable} -m tools reset 03", learner_copy, env, width=200) as terminal:
+        terminal.wait_for("[y/N]")
+        question = terminal.screen().split("\nReplace ", 1)[1]  # below the command line the shell echoed
+        assert lines_too_wide(question) == []
+        terminal.press("n", "Enter")
+        terminal.wait_for("Nothing changed.")
+
+
+def test_ctrl_c_during_progress_stops_it_without_a_traceback(learner_copy):
+    (learner_copy / "katas" / "01_start_and_join" / "kata.py").write_text(SPINS_FOREVER)
+    progress = subprocess.Popen(
+        [sys.executable, "-m", "tools", "progress"],
+        cwd=learner_copy,
+        env={**os.environ, **environment_for(learner_copy)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    while not (learner_copy / "spinning").exists():
+        time.sleep(0.01)
+    os.killpg(progress.pid, signal.SIGINT)  # as Ctrl-C in a terminal: to the command and its pytest
+    out, err = progress.communicate(timeout=60)
+    assert progress.returncode == 130
+    assert err.strip() == "Stopped (Ctrl-C)." and out == ""

@@ -1,10 +1,12 @@
 """Every kata explains itself, its starter fails with lessons and its reference solution passes."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 
-from tools.registry import KATAS_DIR, katas
+from tools.registry import KATAS_DIR, ROOT, katas
 
 KATAS = katas()
 BY_NAME = pytest.mark.parametrize("kata", KATAS, ids=[kata.name for kata in KATAS])
@@ -44,3 +46,32 @@ def test_reference_solutions_pass_200_times_in_a_row(run_katas):
     result = run_katas("--solutions=tests/solutions", "--count", "200", "-q", KATAS_DIR)
     assert result.returncode == 0, result.stdout[-3000:]
     assert " failed" not in result.stdout
+
+
+def main_block(path):
+    """The `if __name__ == "__main__":` block a kata file ends with, if any."""
+    found = re.search(r'^if __name__ == "__main__":\n.*', path.read_text(), re.S | re.M)
+    return found and found.group(0)
+
+
+@pytest.mark.parametrize("kind", ["starter", "reference solution"])
+@BY_NAME
+def test_running_a_kata_file_directly_shows_what_it_does(kata, kind):
+    path = kata.folder / "kata.py" if kind == "starter" else kata.solution
+    # The timeout only ends a hang; how long a file takes is no verdict.
+    result = subprocess.run(
+        [sys.executable, path.relative_to(ROOT)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() and not result.stderr
+
+
+@BY_NAME
+def test_every_complete_kata_file_ends_as_its_starter_does(kata):
+    """Solutions, mistakes and variants are whole kata.py files: run directly, each does what the starter does."""
+    starter = main_block(kata.folder / "kata.py")
+    assert starter, f"katas/{kata.name}/kata.py has no if __name__ == '__main__': block"
+    tests = ROOT / "tests"
+    others = [kata.solution, *tests.glob(f"mistakes/{kata.name}/*.py"), *tests.glob(f"variants/{kata.name}/*.py")]
+    differing = [str(path.relative_to(ROOT)) for path in others if main_block(path) != starter]
+    assert differing == [], f"these should end with the starter's block:\n{starter}"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.benchmark import SPINS_FOREVER
 from tools.registry import SOLUTIONS_DIR
 from tools.terminal import Terminal, environment_for
 
@@ -68,6 +69,8 @@ def watching(learner_copy):
 def test_ptw_shows_the_next_kata_and_progress_after_a_save(watching):
     terminal, kata = watching
     screen = terminal.screen()
+    # pytest-watch's `runner` in pytest.ini: the `python` on PATH, here the virtual environment's.
+    assert "] Running: python -m pytest\n" in screen
     assert "wwwww" in screen and "02 One thread per task, for any number of tasks     to do" in screen
     kata.write_text(SOLUTION_01)
     terminal.wait_for("You are here: kata 02", "1/5 solved", "katas/02_many_tasks/kata.py")
@@ -94,3 +97,21 @@ def test_ptw_colours_the_verdict_unless_no_color_is_set(learner_copy, no_color, 
         progress = terminal.screen(with_colours=True).split(" katas ")[-1]
         assert ("\033[" in progress) is coloured
         terminal.press("C-c")
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_during_a_stuck_run_ends_ptw_without_a_traceback(learner_copy):
+    kata = learner_copy / "katas" / "01_start_and_join" / "kata.py"
+    spinning = learner_copy / "spinning"
+    with Terminal("ptw; echo ptw has ended", learner_copy, environment_for(learner_copy)) as terminal:
+        terminal.wait_for("0/5 solved")
+        kata.write_text(SPINS_FOREVER)
+        while not spinning.exists():
+            time.sleep(0.01)
+        terminal.press("C-c")  # while the probes wait for the run, long before they call it stuck
+        terminal.wait_for("ptw has ended")
+        screen = terminal.screen()
+    assert "! KeyboardInterrupt !" in screen  # pytest's own short notice
+    for noise in ("Traceback", "INTERNALERROR", "Exception ignored", "tools/"):
+        assert noise not in screen, screen
+    expect_no_pytest_left(learner_copy)

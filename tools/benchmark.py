@@ -4,14 +4,15 @@
 
 Measures `pytest` over all katas on the starters and on the reference solutions, each kata on
 its own (the slowest is reported), the time for a deadlocking solution to be reported, the time
-`check-submission` takes to judge a pull request that changes every kata.py (one process per
-kata), and, in a real terminal (tmux), the time from saving a kata file to ptw showing the new
-verdict.
+pytest takes to end after Ctrl-C while a learner's thread spins, the time `check-submission` takes
+to judge a pull request that changes every kata.py (one process per kata), and, in a real
+terminal (tmux), the time from saving a kata file to ptw showing the new verdict.
 """
 
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,22 @@ from tools.registry import KATAS_DIR, ROOT, SOLUTIONS_DIR, katas
 from tools.terminal import Terminal, copy_of_repository, environment_for
 
 DEADLOCK = ROOT / "tests" / "mistakes" / "04_lock" / "deadlock.py"
+# A kata 01 whose thread never ends, and says when it has begun, so Ctrl-C can come while it spins.
+SPINS_FOREVER = """import pathlib
+import threading
+
+
+def spin():
+    pathlib.Path("spinning").touch()
+    while True:
+        pass
+
+
+def main(task=None):
+    thread = threading.Thread(target=spin)
+    thread.start()
+    thread.join()
+"""
 
 
 def seconds_for(*pytest_args, rounds):
@@ -50,6 +67,34 @@ def measure(rounds):
         "a deadlock reported (04_lock, first failure)",
         seconds_for(KATAS_DIR / "04_lock", f"--kata-file={DEADLOCK}", "-x", rounds=rounds),
     )
+    yield "Ctrl-C to pytest's exit, a thread spinning", ctrl_c_to_exit(rounds)
+
+
+def ctrl_c_to_exit(rounds):
+    """Median seconds from Ctrl-C (SIGINT) to pytest's exit, while the learner's thread spins."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = copy_of_repository(Path(scratch) / "katas")
+        (copy / "katas" / "01_start_and_join" / "kata.py").write_text(SPINS_FOREVER)
+        spinning = copy / "spinning"
+        times = []
+        for _ in range(rounds):
+            spinning.unlink(missing_ok=True)
+            run = subprocess.Popen(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "katas/01_start_and_join"],
+                cwd=copy,
+                env={**os.environ, **environment_for(copy)},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            while not spinning.exists():
+                if run.poll() is not None:
+                    raise RuntimeError("pytest ended before the kata's thread began to spin")
+                time.sleep(0.01)
+            began = time.perf_counter()
+            run.send_signal(signal.SIGINT)
+            run.wait()
+            times.append(time.perf_counter() - began)
+    return statistics.median(times)
 
 
 def check_a_pull_request(rounds):

@@ -3,15 +3,23 @@
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 from tools import progress, submission
 from tools.registry import ROOT, katas
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
+WIDTH = 80  # the columns our output and help take at most, as the lessons in ptw
+
+
+def say(text, indent="", file=None):
+    """Print prose folded to WIDTH columns; continuation lines get `indent`."""
+    print(textwrap.fill(text, WIDTH, subsequent_indent=indent, break_on_hyphens=False), file=file)
 
 
 class UsageError(Exception):
@@ -60,11 +68,11 @@ def show_progress(args):
 def show_hint(args):
     kata = find_kata(args.kata)
     count = len(kata.hints) if args.all else min(max(args.number, 1), len(kata.hints))
-    print(f"Hints for kata {kata.name[:2]}, {kata.title}:")
+    say(f"Hints for kata {kata.name[:2]}, {kata.title}:")
     for number, hint in enumerate(kata.hints[:count], start=1):
-        print(f"  {number}. {hint}")
+        say(f"  {number}. {hint}", indent="     ")
     if count < len(kata.hints):
-        print(f"({count} of {len(kata.hints)}; the next one: python -m tools hint {kata.name[:2]} {count + 1})")
+        say(f"({count} of {len(kata.hints)}; the next one: python -m tools hint {kata.name[:2]} {count + 1})")
     return 0
 
 
@@ -77,46 +85,58 @@ def starter_source(path, given):
     if upstream.returncode == 0:
         return "origin/HEAD"
     added = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%H", "--", path], cwd=ROOT, capture_output=True, text=True
+        ["git", "log", "--diff-filter=A", "--format=%h", "--", path], cwd=ROOT, capture_output=True, text=True
     ).stdout.split()
     if not added:
         raise UsageError(f"git has no starter for {path}; is this a clone of the katas repository?")
     return added[-1]
 
 
-def reset_kata(args):
-    kata = find_kata(args.kata)
+def starter_of(kata, given_source):
+    """The path of a kata's kata.py, the starter's text as git has it, and the commit it came from."""
     path = f"katas/{kata.name}/kata.py"
-    source = starter_source(path, args.source)
+    source = starter_source(path, given_source)
     starter = subprocess.run(["git", "show", f"{source}:{path}"], cwd=ROOT, capture_output=True, text=True)
     if starter.returncode != 0:
         raise UsageError(f"could not read {path} at {source}: {starter.stderr.strip()}")
+    return path, starter.stdout, source
+
+
+def reset_kata(args):
+    kata = find_kata(args.kata)
+    path, starter, source = starter_of(kata, args.source)
     current = ROOT / path
-    if current.exists() and current.read_text() == starter.stdout:
-        print(f"{path} is already the starter; nothing to do.")
+    if current.exists() and current.read_text() == starter:
+        say(f"{path} is already the starter; nothing to do.")
         return 0
     backup = current.with_name("kata.py.orig")
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError(f"not replacing {path} without asking; run again with --yes to replace it.")
-        answer = input(f"Replace {path} with the starter? Your version is kept in {backup.name}. [y/N] ")
+        say(f"Replace {path} with the starter? Your version is kept in {backup.name}.")
+        answer = input("[y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing changed.")
+            say("Nothing changed.")
             return 1
     if current.exists():
         backup.write_text(current.read_text())
-        print(f"Your version is kept in katas/{kata.name}/{backup.name}.")
-    current.write_text(starter.stdout)
-    print(f"{path} is the starter again (from {source}).")
+        say(f"Your version is kept in katas/{kata.name}/{backup.name}.")
+    current.write_text(starter)
+    say(f"{path} is the starter again (from {source}).")
     return 0
 
 
 def verify(args):
-    """Every starter fails its tests and every reference solution passes them."""
+    """Every starter, as git has it, fails its tests and every reference solution passes them."""
     chosen = [find_kata(name) for name in args.katas] if args.katas else katas()
     all_good = True
     for kata in chosen:
-        starter_fails = pytest("-q", kata.folder).returncode == 1
+        _, starter, _ = starter_of(kata, args.source)
+        with tempfile.TemporaryDirectory() as scratch:
+            # The working kata.py may be the learner's solution; judge the starter in its place.
+            starter_file = Path(scratch) / "kata.py"
+            starter_file.write_text(starter)
+            starter_fails = pytest("-q", kata.folder, f"--kata-file={starter_file}").returncode == 1
         solution_passes = pytest("-q", kata.folder, f"--kata-file={kata.solution}").returncode == 0
         good = starter_fails and solution_passes
         all_good &= good
@@ -133,33 +153,54 @@ def check_submission(args):
     return submission.check(ROOT, args.base, args.head, lint_level=args.lint, only=only)
 
 
+def help_formatter(prog):
+    """argparse's help, at most WIDTH columns wide even on a wider terminal."""
+    return argparse.HelpFormatter(prog, width=min(WIDTH, shutil.get_terminal_size().columns - 2))
+
+
 def parser():
     commands = argparse.ArgumentParser(
-        prog="python -m tools", description="Progress, hints and maintenance for the threading katas."
+        prog="python -m tools",
+        description="Progress, hints and maintenance for the threading katas.",
+        formatter_class=help_formatter,
     )
     sub = commands.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("progress", help="which katas are solved, and what to do next").set_defaults(run=show_progress)
+    def add_command(name, **details):
+        return sub.add_parser(name, formatter_class=help_formatter, **details)
 
-    hint = sub.add_parser("hint", help="hints for a kata, one at a time")
+    def add_starter_source(command):
+        command.add_argument(
+            "--from",
+            dest="source",
+            metavar="REV",
+            help="git revision to take starters from (default: origin/HEAD, else the commit that added them)",
+        )
+
+    add_command("progress", help="which katas are solved, and what to do next").set_defaults(run=show_progress)
+
+    hint = add_command("hint", help="hints for a kata, one at a time")
     hint.add_argument("kata", help="the kata: 02, 02_many_tasks or many_tasks")
     hint.add_argument("number", nargs="?", type=int, default=1, help="show hints 1 to NUMBER (default 1)")
     hint.add_argument("--all", action="store_true", help="show every hint")
     hint.set_defaults(run=show_hint)
 
-    reset = sub.add_parser("reset", help="put a kata's starter kata.py back, keeping yours in kata.py.orig")
+    reset = add_command("reset", help="put a kata's starter kata.py back, keeping yours in kata.py.orig")
     reset.add_argument("kata", help="the kata: 02, 02_many_tasks or many_tasks")
     reset.add_argument("--yes", action="store_true", help="do not ask before replacing the file")
-    reset.add_argument(
-        "--from", dest="source", metavar="REV", help="git revision to take the starter from (default: origin/HEAD)"
-    )
+    add_starter_source(reset)
     reset.set_defaults(run=reset_kata)
 
-    check = sub.add_parser("verify", help="for maintainers: every starter fails, every reference solution passes")
+    check = add_command(
+        "verify",
+        help="for maintainers: every starter fails, every reference solution passes",
+        description="Judge each kata's starter, taken from git as reset takes it, and its reference solution.",
+    )
     check.add_argument("katas", nargs="*", help="katas to check (default: all)")
+    add_starter_source(check)
     check.set_defaults(run=verify)
 
-    pull = sub.add_parser(
+    pull = add_command(
         "check-submission",
         help="judge a pull request: the head's kata.py files against the base's tests",
         description=submission.__doc__.split("\n\n")[0],
@@ -187,5 +228,9 @@ def main(argv=None):
     try:
         return args.run(args)
     except UsageError as error:
-        print(f"python -m tools {args.command}: error: {error}", file=sys.stderr)
+        say(f"python -m tools {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        say("Stopped (Ctrl-C).", file=sys.stderr)
+        return 130

@@ -198,9 +198,15 @@ class ThreadWatch:
         run.caller = caller
         # The learner's code may replace Thread.join; the watch's own wait must not depend on it.
         join = threading.Thread.join
-        with _patched(self, switch_threads_often):
-            caller.start()
-            join(caller, STUCK_AFTER)
+        try:
+            with _patched(self, switch_threads_often):
+                caller.start()
+                join(caller, STUCK_AFTER)
+        except KeyboardInterrupt:
+            # Ctrl-C: stop the learner's threads at once; a thread spinning in a loop would
+            # otherwise slow pytest's goodbye down to seconds.
+            self.stop_leftover_threads()
+            raise
         if caller.is_alive():
             report = self._stuck_report(run)
             self.got_stuck = True

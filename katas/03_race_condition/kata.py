@@ -17,6 +17,7 @@ Between any two of these steps the system may switch to another thread.
 A thread's own steps stay in order (read, add, write); only the other threads'
 steps can come in between. The tests replay your orders with real threads,
 one step at a time, and show you what each thread read and wrote.
+`python katas/03_race_condition/kata.py` shows what your orders do.
 """
 
 LOST_UPDATE = [
@@ -39,3 +40,24 @@ TWO_LOST = [
     ("C", "add"),
     ("C", "write"),
 ]
+
+
+def replay(name, order):
+    """Do the steps in this order, as the threads would, and show what each step does."""
+    print(f"{name}:")
+    counter = 0
+    value = {}  # each thread's own value
+    for thread, step in order:
+        if step == "read":
+            value[thread] = counter
+        elif step == "add":
+            value[thread] = value[thread] + 1
+        elif step == "write":
+            counter = value[thread]
+        print(f"  {thread} {step:<5}  {thread}'s value = {value[thread]}   counter = {counter}")
+    print(f"  the counter ends at {counter}")
+
+
+if __name__ == "__main__":
+    replay("LOST_UPDATE", LOST_UPDATE)
+    replay("TWO_LOST", TWO_LOST)

@@ -13,6 +13,7 @@ finished; then the program goes on. is_alive() tells whether it is running.
 """
 
 import threading  # noqa: F401 - you will need it
+import time
 
 
 def lifecycle(work):
@@ -25,3 +26,13 @@ def start_twice(work):
 
 def join_before_start(work):
     return None
+
+
+def work():
+    time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    print("lifecycle(work) returned", lifecycle(work))
+    print("start_twice(work) returned", repr(start_twice(work)))
+    print("join_before_start(work) returned", repr(join_before_start(work)))

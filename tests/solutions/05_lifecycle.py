@@ -1,6 +1,7 @@
 """Reference solution for kata 05."""
 
 import threading
+import time
 
 
 def lifecycle(work):
@@ -29,3 +30,13 @@ def join_before_start(work):
         thread.join()
     except RuntimeError as error:
         return error
+
+
+def work():
+    time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    print("lifecycle(work) returned", lifecycle(work))
+    print("start_twice(work) returned", repr(start_twice(work)))
+    print("join_before_start(work) returned", repr(join_before_start(work)))

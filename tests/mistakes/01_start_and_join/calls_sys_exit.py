@@ -13,3 +13,7 @@ def main(task=task):
     import sys
 
     sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

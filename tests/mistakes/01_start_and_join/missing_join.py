@@ -17,3 +17,7 @@ def main(task=task):
     t2.start()
     t1.join()
     print("All done!")
+
+
+if __name__ == "__main__":
+    main()

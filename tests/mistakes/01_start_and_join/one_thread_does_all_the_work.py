@@ -19,3 +19,7 @@ def main(task=task):
     t.start()
     t.join()
     print("All done!")
+
+
+if __name__ == "__main__":
+    main()

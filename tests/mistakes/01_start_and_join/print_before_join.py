@@ -18,3 +18,7 @@ def main(task=task):
     print("All done!")
     t1.join()
     t2.join()
+
+
+if __name__ == "__main__":
+    main()

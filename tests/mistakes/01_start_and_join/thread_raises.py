@@ -14,3 +14,7 @@ def main(task=task):
     t1 = threading.Thread(target=lambda: 1 / 0)
     t1.start()
     t1.join()
+
+
+if __name__ == "__main__":
+    main()

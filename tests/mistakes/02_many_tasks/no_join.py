@@ -14,3 +14,7 @@ def download_all(files, download=download_file):
     for file_name in files:
         threading.Thread(target=download, args=(file_name,)).start()
     print("All downloads finished.")
+
+
+if __name__ == "__main__":
+    download_all(["file1.txt", "file2.txt", "file3.txt"])

@@ -19,3 +19,7 @@ def download_all(files, download=download_file):
     thread.start()
     thread.join()
     print("All downloads finished.")
+
+
+if __name__ == "__main__":
+    download_all(["file1.txt", "file2.txt", "file3.txt"])

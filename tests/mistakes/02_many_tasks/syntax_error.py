@@ -12,3 +12,7 @@ def download_file(file_name):
 
 def download_all(files, download=download_file)
     print("All downloads finished.")
+
+
+if __name__ == "__main__":
+    download_all(["file1.txt", "file2.txt", "file3.txt"])

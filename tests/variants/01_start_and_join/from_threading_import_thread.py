@@ -18,3 +18,7 @@ def main(task=task):
     first.join()
     second.join()
     print("All done!")
+
+
+if __name__ == "__main__":
+    main()

@@ -19,3 +19,7 @@ def main(task=task):
     first.join()
     second.join()
     print("All done!")
+
+
+if __name__ == "__main__":
+    main()

@@ -27,3 +27,7 @@ def main(task=task):
     for thread in threads:
         thread.join()
     print("All done!")
+
+
+if __name__ == "__main__":
+    main()

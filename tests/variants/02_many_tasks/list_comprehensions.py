@@ -15,3 +15,7 @@ def download_all(files, download=download_file):
     [thread.start() for thread in threads]
     [thread.join() for thread in threads]
     print("All downloads finished.")
+
+
+if __name__ == "__main__":
+    download_all(["file1.txt", "file2.txt", "file3.txt"])

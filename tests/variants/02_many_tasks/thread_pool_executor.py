@@ -15,3 +15,7 @@ def download_all(files, download=download_file):
         for file_name in files:
             pool.submit(download, file_name)
     print("All downloads finished.")
+
+
+if __name__ == "__main__":
+    download_all(["file1.txt", "file2.txt", "file3.txt"])
