@@ -18,3 +18,7 @@ def main(task=task):
     t1.join()
     t2.join()
     print("All done!")
+
+
+if __name__ == "__main__":
+    main()

@@ -23,3 +23,7 @@ def count(threads=10, times=100_000):
     for worker in workers:
         worker.join()
     return counter
+
+
+if __name__ == "__main__":
+    print(count())

@@ -20,3 +20,7 @@ def download_all(files, download=download_file):
     for thread in threads:
         thread.join()
     print("All downloads finished.")
+
+
+if __name__ == "__main__":
+    download_all(["file1.txt", "file2.txt", "file3.txt"])
