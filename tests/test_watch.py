@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from tools.benchmark import SPINS_FOREVER
-from tools.registry import SOLUTIONS_DIR
+from tools.registry import SOLUTIONS_DIR, katas
 from tools.terminal import Terminal, environment_for
+
+KATAS = len(katas())  # in the progress line, "0/5 solved"
 
 SOLUTION_01 = (SOLUTIONS_DIR / "01_start_and_join.py").read_text()
 
@@ -60,7 +62,7 @@ def expect_no_pytest_left(folder):
 @pytest.fixture
 def watching(learner_copy):
     with Terminal("ptw", learner_copy, environment_for(learner_copy)) as terminal:
-        terminal.wait_for("You are here: kata 01", "0/5 solved")
+        terminal.wait_for("You are here: kata 01", f"0/{KATAS} solved")
         yield terminal, learner_copy / "katas" / "01_start_and_join" / "kata.py"
         terminal.press("C-c")
 
@@ -73,7 +75,7 @@ def test_ptw_shows_the_next_kata_and_progress_after_a_save(watching):
     assert "] Running: python -m pytest\n" in screen
     assert "wwwww" in screen and "02 One thread per task, for any number of tasks     to do" in screen
     kata.write_text(SOLUTION_01)
-    terminal.wait_for("You are here: kata 02", "1/5 solved", "katas/02_many_tasks/kata.py")
+    terminal.wait_for("You are here: kata 02", f"1/{KATAS} solved", "katas/02_many_tasks/kata.py")
     assert "✔ 01 Start two threads, then join them" in terminal.screen()
 
 
@@ -83,17 +85,17 @@ def test_ptw_reports_broken_code_and_keeps_watching(watching, case):
     terminal, kata = watching
     code, verdict = BROKEN[case]
     kata.write_text(code)
-    terminal.wait_for(verdict, "0/5 solved", timeout=15)
+    terminal.wait_for(verdict, f"0/{KATAS} solved", timeout=15)
     expect_no_pytest_left(kata.parent.parent.parent)
     kata.write_text(SOLUTION_01)
-    terminal.wait_for("1/5 solved", timeout=15)
+    terminal.wait_for(f"1/{KATAS} solved", timeout=15)
 
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("no_color, coloured", [({}, True), ({"NO_COLOR": "1"}, False)])
 def test_ptw_colours_the_verdict_unless_no_color_is_set(learner_copy, no_color, coloured):
     with Terminal("ptw", learner_copy, {**environment_for(learner_copy), **no_color}) as terminal:
-        terminal.wait_for("0/5 solved")
+        terminal.wait_for(f"0/{KATAS} solved")
         progress = terminal.screen(with_colours=True).split(" katas ")[-1]
         assert ("\033[" in progress) is coloured
         terminal.press("C-c")
@@ -104,7 +106,7 @@ def test_ctrl_c_during_a_stuck_run_ends_ptw_without_a_traceback(learner_copy):
     kata = learner_copy / "katas" / "01_start_and_join" / "kata.py"
     spinning = learner_copy / "spinning"
     with Terminal("ptw; echo ptw has ended", learner_copy, environment_for(learner_copy)) as terminal:
-        terminal.wait_for("0/5 solved")
+        terminal.wait_for(f"0/{KATAS} solved")
         kata.write_text(SPINS_FOREVER)
         while not spinning.exists():
             time.sleep(0.01)

@@ -24,6 +24,7 @@ from tools.registry import KATAS_DIR, ROOT, SOLUTIONS_DIR, katas
 from tools.terminal import Terminal, copy_of_repository, environment_for
 
 DEADLOCK = ROOT / "tests" / "mistakes" / "04_lock" / "deadlock.py"
+KATAS = len(katas())  # in the progress line, "0/5 solved"
 # A kata 01 whose thread never ends, and says when it has begun, so Ctrl-C can come while it spins.
 SPINS_FOREVER = """import pathlib
 import threading
@@ -133,11 +134,11 @@ def save_to_verdict(rounds):
         copy = copy_of_repository(Path(scratch) / "katas")
         kata = copy / "katas" / "01_start_and_join" / "kata.py"
         versions = [
-            ((SOLUTIONS_DIR / "01_start_and_join.py").read_text(), "1/5 solved"),
-            (kata.read_text(), "0/5 solved"),
+            ((SOLUTIONS_DIR / "01_start_and_join.py").read_text(), f"1/{KATAS} solved"),
+            (kata.read_text(), f"0/{KATAS} solved"),
         ]
         with Terminal("ptw", copy, environment_for(copy)) as terminal:
-            terminal.wait_for("0/5 solved")
+            terminal.wait_for(f"0/{KATAS} solved")
             times = []
             for number in range(rounds):
                 text, verdict = versions[number % 2]
