@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_pytest
+
 HERE = Path(__file__).parent
 
 MISTAKES = {
@@ -90,3 +92,15 @@ def test_pytest_exits_although_the_code_leaves_a_thread_waiting_forever(run_kata
     result = run_katas(HERE.parent / "katas" / "01_start_and_join", f"--kata-file={leaves_a_thread}")
     assert result.returncode == 0, result.stdout
     assert "Stopped threads your code left running: waits-forever" in result.stderr
+
+
+def test_threads_a_deadlock_leaves_behind_do_not_change_a_later_katas_verdict(learner_copy):
+    deadlock = "import threading\n\nlock = threading.Lock()\n\n\ndef main(task=None):\n"
+    deadlock += "    lock.acquire()\n    lock.acquire()\n"
+    (learner_copy / "katas" / "01_start_and_join" / "kata.py").write_text(deadlock)
+    (learner_copy / "katas" / "04_lock" / "kata.py").write_text((HERE / "solutions" / "04_lock.py").read_text())
+    katas = ["katas/01_start_and_join", "katas/04_lock"]
+    result = run_pytest("-p", "no:cacheprovider", "--all-katas", *katas, cwd=learner_copy)
+    assert "main() is still running after 2 seconds" in result.stdout
+    assert "count() is still running" not in result.stdout, result.stdout
+    assert "3 passed" in result.stdout.splitlines()[-1], result.stdout

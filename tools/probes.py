@@ -242,12 +242,14 @@ class ThreadWatch:
 
         CPython has no way to kill a thread; an asynchronous SystemExit, which a thread ends on
         quietly, is the next best thing.
-        A thread blocked for good (on a lock, say) does not take its turn, and is a daemon.
+        A thread blocked for good on a lock the kata made does not take its turn, and is left
+        alone: it could never take the SystemExit, and on Python 3.11 one left pending slows
+        every other thread down for the rest of the run.
         """
         if self._run is None:
             return
         for thread in [self._run.caller, *self._run.started_threads]:
-            if thread.is_alive():
+            if thread.is_alive() and thread not in self._blocked:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
 
     def _wait_for_lock(self, lock, timeout):
