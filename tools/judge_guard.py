@@ -18,7 +18,7 @@ import sys
 import types
 from dataclasses import dataclass
 
-from tools.probes import Where
+from tools.probes import Where, display_path
 
 # The verdict depends on these modules and on every module below them (json writes the results).
 WATCHED_PACKAGES = ("tools", "_pytest", "pytest", "pluggy", "threading", "time", "builtins", "json")
@@ -105,7 +105,7 @@ def lesson(replacements, kata_file):
     if len(replacements) > 5:
         shown.append(f"  ... and {len(replacements) - 5} more")
     return (
-        "Your code changed the judge: the tests can no longer say whether it works.\n"
+        f"Your code in {display_path(kata_file)} changed the judge: the tests can no longer say whether it works.\n"
         + "\n".join(shown)
         + "\nA kata.py does its task with threads; it leaves the tests, tools/ and pytest as they are."
         " What was replaced is put back, and this kata counts as failed."
