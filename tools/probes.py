@@ -152,6 +152,7 @@ class ThreadWatch:
         self._meeting_size = 0
         self._met = False
         self.got_stuck = False
+        self._stopping = False  # set once the run is over: the watch's waits end its leftover threads
         self.replaced_hooks = []  # (name, what replaced it): learner code that swapped the watch's hooks
 
     # --- recording -------------------------------------------------------------------------
@@ -238,18 +239,29 @@ class ThreadWatch:
             raise
 
     def stop_leftover_threads(self):
-        """End the learner's threads still running Python code, so they cannot slow the next tests.
+        """End the learner's threads that are still alive, so they cannot slow the next tests.
 
-        CPython has no way to kill a thread; an asynchronous SystemExit, which a thread ends on
-        quietly, is the next best thing.
-        A thread blocked for good on a lock the kata made does not take its turn, and is left
-        alone: it could never take the SystemExit, and on Python 3.11 one left pending slows
-        every other thread down for the rest of the run.
+        CPython has no way to kill a thread. A thread inside one of the watch's own waits is told
+        to stop, and raises SystemExit (which ends a thread quietly) once it has let go of the
+        watch's lock. A thread running the learner's Python code gets an asynchronous SystemExit,
+        the next best thing. A thread blocked in a lock or wait of `threading` gets nothing: it
+        could never take the exception, and on Python 3.11 one left pending slows every other
+        thread down for the rest of the run; it is a daemon, and blocks nobody else.
         """
         if self._run is None:
             return
+        self._stopping = True
+        if self._changed.acquire(timeout=POLL):  # a thread stopped while holding it never lets go
+            self._changed.notify_all()
+            self._changed.release()
+        frames = sys._current_frames()
         for thread in [self._run.caller, *self._run.started_threads]:
-            if thread.is_alive() and thread not in self._blocked:
+            frame = frames.get(thread.ident)
+            if (
+                thread.is_alive()
+                and thread not in self._blocked | self._waiting | self._parked.keys()
+                and not (frame is not None and frame.f_code.co_filename == threading.__file__)
+            ):
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
 
     def _wait_for_lock(self, lock, timeout):
@@ -418,11 +430,13 @@ class ThreadWatch:
             self._parked[me] = self._tickets
             self._changed.notify_all()
             try:
-                while not self._my_turn(me) and time.monotonic() < deadline:
+                while not self._my_turn(me) and not self._stopping and time.monotonic() < deadline:
                     self._changed.wait(POLL / 5)
             finally:
                 del self._parked[me]
                 self._changed.notify_all()
+        if self._stopping:
+            raise SystemExit
 
     def _my_turn(self, me):
         others_can_move = any(
@@ -484,10 +498,12 @@ class ThreadWatch:
             self._waiting.add(me)
             self._changed.notify_all()
             try:
-                while condition() and time.monotonic() < deadline:
+                while condition() and not self._stopping and time.monotonic() < deadline:
                     self._changed.wait(POLL)
             finally:
                 self._waiting.discard(me)
+        if self._stopping:
+            raise SystemExit
 
     def _meeting_impossible(self):
         return any(call.end for call in self._run.calls) or not self._anyone_free()
