@@ -21,6 +21,9 @@ MISTAKES = {
     "01_start_and_join/one_thread_does_all_the_work": "Task 1 and Task 2 both ran in",
     "01_start_and_join/thread_raises": "crashed with ZeroDivisionError: division by zero",
     "01_start_and_join/calls_sys_exit": "main() called sys.exit(3)",
+    "01_start_and_join/calls_os_exit": (
+        "main() called os._exit(0): the whole program would stop right there, its threads\nwith it."
+    ),
     "01_start_and_join/args_without_a_comma": (
         "The thread was made at\n  tests/mistakes/01_start_and_join/args_without_a_comma.py:14"
         '  t1 = threading.Thread(target=task, args=("Task 1"))\n'

@@ -21,6 +21,7 @@ import dis
 import functools
 import inspect
 import linecache
+import os
 import sys
 import threading
 import time
@@ -38,6 +39,17 @@ POLL = 0.005
 TURN_TIMEOUT = 0.2
 
 _STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
+
+
+class ProgramExit(BaseException):
+    """What os._exit(status) raises while the learner's code runs, instead of ending the tests with it."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+    def __str__(self):
+        return f"os._exit({self.status!r}) ends the whole program at once"
 
 
 class KataFailure(pytest.fail.Exception):
@@ -293,11 +305,15 @@ class ThreadWatch:
 
     def _error_report(self, run):
         error = run.error
-        if isinstance(error, SystemExit):
-            what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
-            return f"{run.function} {what}: the program would end right there." + (
-                f"\n  at {run.error_where}" if run.error_where else ""
-            )
+        if isinstance(error, SystemExit | ProgramExit):
+            if isinstance(error, ProgramExit):
+                what = (
+                    f"called os._exit({error.status!r}): the whole program would stop right there, its threads with it"
+                )
+            else:
+                what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
+                what += ": the program would end right there"
+            return f"{run.function} {what}." + (f"\n  at {run.error_where}" if run.error_where else "")
         report = f"{run.function} raised {type(error).__name__}: {error}"
         if run.error_where:
             report += f"\n  at {run.error_where}"
@@ -329,6 +345,8 @@ class ThreadWatch:
             report += f"\n  at {crash.where}"
         elif given and given.where:
             report += f"\nThe thread was made at\n  {given.where}"
+        if crash.label == ProgramExit.__name__:
+            return report + "\nThe tests stopped it there: os._exit() ends every thread at once, without a word."
         if given and isinstance(given.args, str):
             return report + (
                 f"\nargs={given.args!r} is a string, not a tuple: brackets alone do not make a tuple,"
@@ -389,7 +407,8 @@ class ThreadWatch:
     def _on_crash(self, hook_args):
         # threading calls its excepthook in the thread that crashed.
         where = self._where_in_traceback(hook_args.exc_traceback)
-        self._record("crash", where=where, text=f"{hook_args.exc_type.__name__}: {hook_args.exc_value}")
+        kind = hook_args.exc_type.__name__
+        self._record("crash", where=where, label=kind, text=f"{kind}: {hook_args.exc_value}")
 
     def _trace_kata_frames(self, frame, event, arg):
         if frame.f_code.co_filename != self._kata_filename:
@@ -590,6 +609,9 @@ def _patched(watch, switch_threads_often):
         threading.Thread.join,
     )
 
+    def _exit(status):  # named as the os._exit it stands in for, which a thread's name shows
+        raise ProgramExit(status)
+
     def init(thread, *args, **kwargs):
         original_init(thread, *args, **kwargs)
         watch._on_create(thread, _THREAD_PARAMETERS.bind(thread, *args, **kwargs).arguments)
@@ -612,6 +634,7 @@ def _patched(watch, switch_threads_often):
         for owner, attribute, hook in hooks.values():
             patch.setattr(owner, attribute, hook)
         patch.setattr(sys, "stdout", _RecordingStdout(watch, sys.stdout))
+        patch.setattr(os, "_exit", _exit)
         if switch_threads_often:
             threading.settrace(watch._trace_kata_frames)
         try:
