@@ -5,6 +5,11 @@ pytestDiscoveryAdapter.ts and pytestExecutionAdapter.ts): the adapter on PYTHONP
 TEST_RUN_PIPE, the workspace's `python.testing.pytestArgs`, `--rootdir` set to the workspace, and the test
 ids to run in a file named by RUN_TEST_IDS_PIPE. The JSON-RPC messages are read from the pipe as the
 extension reads them, and each test's outcome and message are what the Testing view would show.
+
+The adapter sends a test that fails while it is called as a `failure` whose message is pytest's report,
+our lesson; an exception in a test's set-up becomes an `error` with the message "Test failed with
+exception" (its pytest_report_teststatus and pytest_exception_interact hooks). So every kata verdict
+must be reached inside the test call.
 """
 
 import json
