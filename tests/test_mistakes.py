@@ -94,7 +94,7 @@ def test_pytest_exits_although_the_code_leaves_a_thread_waiting_forever(run_kata
     leaves_a_thread.write_text(solution.replace('    print("All done!")', f'    {stray}\n    print("All done!")'))
     result = run_katas(HERE.parent / "katas" / "01_start_and_join", f"--kata-file={leaves_a_thread}")
     assert result.returncode == 0, result.stdout
-    assert "Stopped threads your code left running: waits-forever" in result.stderr
+    assert "Threads your code left running end with pytest: waits-forever" in result.stderr
 
 
 LEFT_BEHIND = {

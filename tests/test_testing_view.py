@@ -171,13 +171,17 @@ def test_the_starters_are_discovered_and_fail_with_their_lessons(learner_copy, t
     assert failures == lessons_from_plain_pytest(learner_copy, tmp_path)
 
 
-def test_a_solved_a_broken_and_a_stuck_kata_are_passes_and_lessons(learner_copy, tmp_path):
+def test_a_solved_a_broken_a_stuck_and_a_never_ending_kata_are_passes_and_lessons(learner_copy, tmp_path):
     for kata, source in {
         "01_start_and_join": SOLUTIONS_DIR / "01_start_and_join.py",
         "02_many_tasks": MISTAKES / "02_many_tasks" / "syntax_error.py",
         "04_lock": MISTAKES / "04_lock" / "deadlock.py",
     }.items():
         (learner_copy / "katas" / kata / "kata.py").write_text(source.read_text())
+    # A thread left waiting for ever, which must not keep the run from ending with 0.
+    kata_05 = learner_copy / "katas" / "05_lifecycle" / "kata.py"
+    stray = 'threading.Thread(target=threading.Event().wait, daemon=False, name="waits-forever").start()'
+    kata_05.write_text(kata_05.read_text().replace("    return None", f"    {stray}\n    return None", 1))
 
     test_ids = discover(learner_copy, tmp_path)
     results = run_in_testing_view(learner_copy, tmp_path, test_ids)

@@ -383,6 +383,9 @@ class ThreadWatch:
     def _on_start(self, original, thread):
         if thread is not self._run.caller:
             self._record("start", other=thread)
+            if thread.ident is None:  # not started yet: a second start() must fail as Thread's own does
+                # A thread left running must not keep pytest (and ptw's run, or VS Code's) from ending.
+                thread.daemon = True
         return original(thread)
 
     def _on_join(self, original, thread, timeout):

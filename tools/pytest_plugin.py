@@ -260,25 +260,13 @@ def _shorten_captured_output(report):
     report.sections = shortened
 
 
-def pytest_sessionfinish(session, exitstatus):
-    session.config.stash[_exit_status] = int(exitstatus)
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
-    # A thread the learner made non-daemon and left running would keep pytest (and so ptw's
-    # run) from ever ending; the report is already printed, so end the process here.
-    left_running = [
-        thread for thread in threading.enumerate() if thread is not threading.main_thread() and not thread.daemon
-    ]
+    # The learner's threads are daemon threads (see ThreadWatch), so they end with pytest.
+    left_running = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
     if left_running:
-        names = ", ".join(thread.name for thread in left_running)
-        print(f"\nStopped threads your code left running: {names}", file=sys.stderr)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(config.stash.get(_exit_status, 1))
+        print(f"\nThreads your code left running end with pytest: {', '.join(left_running)}", file=sys.stderr)
 
 
-_exit_status = pytest.StashKey[int]()
 _stuck_files = pytest.StashKey[dict]()
 _failed_in_setup = pytest.StashKey[KataFailure]()
