@@ -8,12 +8,12 @@ import sys
 import venv
 from pathlib import Path
 
-import json5
 import pytest
 import yaml
 
 from tests.conftest import GIT_IDENTITY
-from tests.readme import setup_command
+from tests.readme import commands_under, setup_command
+from tests.test_devcontainer import image_tag
 from tools.registry import ROOT, SOLUTIONS_DIR
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -84,10 +84,15 @@ def test_a_workflow_is_safe_with_untrusted_code(path):
 
 
 def test_submissions_run_on_the_dev_container_python():
-    image = json5.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text())["image"]
     steps = load(SUBMISSION)["jobs"]["check"]["steps"]
     python = next(step["with"]["python-version"] for step in steps if "setup-python" in step.get("uses", ""))
-    assert f"/python:1-{python}-" in image
+    assert python == image_tag()[1]
+
+
+def test_repository_checks_install_with_the_readme_maintainer_command():
+    maintainer_setup = commands_under("For maintainers")[0]
+    for job in load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"].values():
+        assert any(step.get("run") == maintainer_setup for step in job["steps"])
 
 
 def test_repository_checks_include_a_free_threaded_python():
