@@ -132,3 +132,19 @@ def test_a_newcomer_gets_from_a_fresh_clone_to_the_first_lesson(tmp_path):
     assert "katas/01_start_and_join/kata.py" in first_run.stdout
     assert "Task 1 ran in MainThread" in first_run.stdout
     assert "ptw" in commands_under("Quick start")
+
+
+@pytest.mark.timeout(900)
+def test_the_learner_setup_installs_no_maintainer_tool():
+    """How big and how fast the learner's set-up is, is the script's output; here only what it installs."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.learner_setup", "--no-wheels"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary, installed = re.search(r"^(Python .*)\n  (.*)$", result.stdout, re.M).groups()
+    assert re.search(r"[\d.]+ s, [\d.]+ MB added \([\d.]+ MB in the environment\), \d+ packages", summary), summary
+    names = {entry.split()[0] for entry in installed.split(", ")}
+    dev = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["dev"]
+    maintainer_tools = {re.match(r"[\w.-]+", requirement).group().lower() for requirement in dev}
+    assert not names & maintainer_tools
+    assert {"pytest", "pytest-timeout", "pytest-watch", "ruff"} <= names
