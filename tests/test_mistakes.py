@@ -21,6 +21,9 @@ MISTAKES = {
     "01_start_and_join/one_thread_does_all_the_work": "Task 1 and Task 2 both ran in",
     "01_start_and_join/thread_raises": "crashed with ZeroDivisionError: division by zero",
     "01_start_and_join/calls_sys_exit": "main() called sys.exit(3)",
+    "01_start_and_join/calls_os_exit": (
+        "main() called os._exit(0): the whole program would stop right there, its threads\nwith it."
+    ),
     "01_start_and_join/args_without_a_comma": (
         "The thread was made at\n  tests/mistakes/01_start_and_join/args_without_a_comma.py:14"
         '  t1 = threading.Thread(target=task, args=("Task 1"))\n'
@@ -94,13 +97,30 @@ def test_pytest_exits_although_the_code_leaves_a_thread_waiting_forever(run_kata
     assert "Stopped threads your code left running: waits-forever" in result.stderr
 
 
-def test_threads_a_deadlock_leaves_behind_do_not_change_a_later_katas_verdict(learner_copy):
-    deadlock = "import threading\n\nlock = threading.Lock()\n\n\ndef main(task=None):\n"
-    deadlock += "    lock.acquire()\n    lock.acquire()\n"
-    (learner_copy / "katas" / "01_start_and_join" / "kata.py").write_text(deadlock)
+LEFT_BEHIND = {
+    "deadlocked on its own lock": (
+        "01_start_and_join",
+        "import threading\n\nlock = threading.Lock()\n\n\ndef main(task=None):\n"
+        "    lock.acquire()\n    lock.acquire()\n",
+        "main() is still running after 2 seconds",
+    ),
+    "calling the task forever": (
+        "02_many_tasks",
+        "import threading\n\n\ndef download_all(files, download=None):\n"
+        "    def forever(name):\n        while True:\n            download(name)\n\n"
+        "    threads = [threading.Thread(target=forever, args=(name,)) for name in files]\n"
+        "    for thread in threads:\n        thread.start()\n    for thread in threads:\n        thread.join()\n",
+        "download_all() is still running after 2 seconds",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEFT_BEHIND))
+def test_threads_a_stuck_kata_leaves_behind_do_not_change_a_later_katas_verdict(learner_copy, case):
+    kata, code, stuck = LEFT_BEHIND[case]
+    (learner_copy / "katas" / kata / "kata.py").write_text(code)
     (learner_copy / "katas" / "04_lock" / "kata.py").write_text((HERE / "solutions" / "04_lock.py").read_text())
-    katas = ["katas/01_start_and_join", "katas/04_lock"]
-    result = run_pytest("-p", "no:cacheprovider", "--all-katas", *katas, cwd=learner_copy)
-    assert "main() is still running after 2 seconds" in result.stdout
+    result = run_pytest("-p", "no:cacheprovider", "--all-katas", f"katas/{kata}", "katas/04_lock", cwd=learner_copy)
+    assert stuck in result.stdout
     assert "count() is still running" not in result.stdout, result.stdout
     assert "3 passed" in result.stdout.splitlines()[-1], result.stdout

@@ -178,7 +178,7 @@ def test_code_that_changes_the_judge_fails_with_a_row_that_says_how(pull_request
     assert "| ❌ changed the judge |" in row(summary, "04")
     assert "printed a line that GitHub reads as a workflow command" in row(summary, "04")
     assert "| ❌ did not finish |" in row(summary, "05")
-    assert "ended (exit status 0) before pytest could give its verdict" in row(summary, "05")
+    assert "ended (exit status -9) before pytest could give its verdict" in row(summary, "05")
     assert "::error::forged from the kata" not in annotations
     assert "::error file=katas/04_lock/kata.py::all good" not in annotations
     assert [line.split("::")[1] for line in annotations if line.startswith("::error")] == [

@@ -15,6 +15,10 @@ KATAS = len(katas())  # in the progress line, "0/5 solved"
 SOLUTION_01 = (SOLUTIONS_DIR / "01_start_and_join.py").read_text()
 
 BROKEN = {
+    "os._exit": (
+        "import os\n\n\ndef main(task=None):\n    os._exit(0)\n",
+        "main() called os._exit(0): the whole program would stop right there",
+    ),
     "deadlock": (
         "import threading\nlock = threading.Lock()\n\n\ndef main(task=None):\n    lock.acquire()\n    lock.acquire()\n",
         "main() is still running after 2 seconds: your code is stuck.",

@@ -21,6 +21,7 @@ import dis
 import functools
 import inspect
 import linecache
+import os
 import sys
 import threading
 import time
@@ -38,6 +39,17 @@ POLL = 0.005
 TURN_TIMEOUT = 0.2
 
 _STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
+
+
+class ProgramExit(BaseException):
+    """What os._exit(status) raises while the learner's code runs, instead of ending the tests with it."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+    def __str__(self):
+        return f"os._exit({self.status!r}) ends the whole program at once"
 
 
 class KataFailure(pytest.fail.Exception):
@@ -152,6 +164,7 @@ class ThreadWatch:
         self._meeting_size = 0
         self._met = False
         self.got_stuck = False
+        self._stopping = False  # set once the run is over: the watch's waits end its leftover threads
         self.replaced_hooks = []  # (name, what replaced it): learner code that swapped the watch's hooks
 
     # --- recording -------------------------------------------------------------------------
@@ -238,18 +251,29 @@ class ThreadWatch:
             raise
 
     def stop_leftover_threads(self):
-        """End the learner's threads still running Python code, so they cannot slow the next tests.
+        """End the learner's threads that are still alive, so they cannot slow the next tests.
 
-        CPython has no way to kill a thread; an asynchronous SystemExit, which a thread ends on
-        quietly, is the next best thing.
-        A thread blocked for good on a lock the kata made does not take its turn, and is left
-        alone: it could never take the SystemExit, and on Python 3.11 one left pending slows
-        every other thread down for the rest of the run.
+        CPython has no way to kill a thread. A thread inside one of the watch's own waits is told
+        to stop, and raises SystemExit (which ends a thread quietly) once it has let go of the
+        watch's lock. A thread running the learner's Python code gets an asynchronous SystemExit,
+        the next best thing. A thread blocked in a lock or wait of `threading` gets nothing: it
+        could never take the exception, and on Python 3.11 one left pending slows every other
+        thread down for the rest of the run; it is a daemon, and blocks nobody else.
         """
         if self._run is None:
             return
+        self._stopping = True
+        if self._changed.acquire(timeout=POLL):  # a thread stopped while holding it never lets go
+            self._changed.notify_all()
+            self._changed.release()
+        frames = sys._current_frames()
         for thread in [self._run.caller, *self._run.started_threads]:
-            if thread.is_alive() and thread not in self._blocked:
+            frame = frames.get(thread.ident)
+            if (
+                thread.is_alive()
+                and thread not in self._blocked | self._waiting | self._parked.keys()
+                and not (frame is not None and frame.f_code.co_filename == threading.__file__)
+            ):
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
 
     def _wait_for_lock(self, lock, timeout):
@@ -281,11 +305,15 @@ class ThreadWatch:
 
     def _error_report(self, run):
         error = run.error
-        if isinstance(error, SystemExit):
-            what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
-            return f"{run.function} {what}: the program would end right there." + (
-                f"\n  at {run.error_where}" if run.error_where else ""
-            )
+        if isinstance(error, SystemExit | ProgramExit):
+            if isinstance(error, ProgramExit):
+                what = (
+                    f"called os._exit({error.status!r}): the whole program would stop right there, its threads with it"
+                )
+            else:
+                what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
+                what += ": the program would end right there"
+            return f"{run.function} {what}." + (f"\n  at {run.error_where}" if run.error_where else "")
         report = f"{run.function} raised {type(error).__name__}: {error}"
         if run.error_where:
             report += f"\n  at {run.error_where}"
@@ -317,6 +345,8 @@ class ThreadWatch:
             report += f"\n  at {crash.where}"
         elif given and given.where:
             report += f"\nThe thread was made at\n  {given.where}"
+        if crash.label == ProgramExit.__name__:
+            return report + "\nThe tests stopped it there: os._exit() ends every thread at once, without a word."
         if given and isinstance(given.args, str):
             return report + (
                 f"\nargs={given.args!r} is a string, not a tuple: brackets alone do not make a tuple,"
@@ -377,7 +407,8 @@ class ThreadWatch:
     def _on_crash(self, hook_args):
         # threading calls its excepthook in the thread that crashed.
         where = self._where_in_traceback(hook_args.exc_traceback)
-        self._record("crash", where=where, text=f"{hook_args.exc_type.__name__}: {hook_args.exc_value}")
+        kind = hook_args.exc_type.__name__
+        self._record("crash", where=where, label=kind, text=f"{kind}: {hook_args.exc_value}")
 
     def _trace_kata_frames(self, frame, event, arg):
         if frame.f_code.co_filename != self._kata_filename:
@@ -418,11 +449,13 @@ class ThreadWatch:
             self._parked[me] = self._tickets
             self._changed.notify_all()
             try:
-                while not self._my_turn(me) and time.monotonic() < deadline:
+                while not self._my_turn(me) and not self._stopping and time.monotonic() < deadline:
                     self._changed.wait(POLL / 5)
             finally:
                 del self._parked[me]
                 self._changed.notify_all()
+        if self._stopping:
+            raise SystemExit
 
     def _my_turn(self, me):
         others_can_move = any(
@@ -484,10 +517,12 @@ class ThreadWatch:
             self._waiting.add(me)
             self._changed.notify_all()
             try:
-                while condition() and time.monotonic() < deadline:
+                while condition() and not self._stopping and time.monotonic() < deadline:
                     self._changed.wait(POLL)
             finally:
                 self._waiting.discard(me)
+        if self._stopping:
+            raise SystemExit
 
     def _meeting_impossible(self):
         return any(call.end for call in self._run.calls) or not self._anyone_free()
@@ -574,6 +609,9 @@ def _patched(watch, switch_threads_often):
         threading.Thread.join,
     )
 
+    def _exit(status):  # named as the os._exit it stands in for, which a thread's name shows
+        raise ProgramExit(status)
+
     def init(thread, *args, **kwargs):
         original_init(thread, *args, **kwargs)
         watch._on_create(thread, _THREAD_PARAMETERS.bind(thread, *args, **kwargs).arguments)
@@ -596,6 +634,7 @@ def _patched(watch, switch_threads_often):
         for owner, attribute, hook in hooks.values():
             patch.setattr(owner, attribute, hook)
         patch.setattr(sys, "stdout", _RecordingStdout(watch, sys.stdout))
+        patch.setattr(os, "_exit", _exit)
         if switch_threads_often:
             threading.settrace(watch._trace_kata_frames)
         try:

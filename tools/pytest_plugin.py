@@ -13,7 +13,7 @@ import pytest
 
 from tools import progress
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
-from tools.probes import KataFailure, ThreadWatch, display_path
+from tools.probes import KataFailure, ThreadWatch, display_path, fail
 from tools.registry import KATAS_DIR, katas
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
@@ -64,9 +64,7 @@ def watch(request):
     watch = ThreadWatch(kata_file_for(request))
     stuck = request.config.stash.setdefault(_stuck_files, {})
     if watch.kata_file in stuck:
-        pytest.fail(
-            f"Not run: {display_path(watch.kata_file)} got stuck in {stuck[watch.kata_file]} above.", pytrace=False
-        )
+        fail(f"Not run: {display_path(watch.kata_file)} got stuck in {stuck[watch.kata_file]} above.")
     yield watch
     watch.stop_leftover_threads()
     if watch.got_stuck:
@@ -116,6 +114,21 @@ class KataSession:
         kata_tests = {item.module for item in session.items if kata_name(item)}
         if kata_tests:
             self.judge = JudgeSnapshot(extra_modules=kata_tests)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item):
+        # A kata file that does not load, or a kata stuck in an earlier test, is this test's verdict:
+        # report it as the test's failure, not as an error in its set-up, which VS Code's Testing view
+        # shows as "Test failed with exception" with the lesson hidden in the traceback.
+        try:
+            return (yield)
+        except KataFailure as failure:
+            item.stash[_failed_in_setup] = failure
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_call(self, item):
+        if _failed_in_setup in item.stash:
+            raise item.stash[_failed_in_setup]
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -268,3 +281,4 @@ def pytest_unconfigure(config):
 
 _exit_status = pytest.StashKey[int]()
 _stuck_files = pytest.StashKey[dict]()
+_failed_in_setup = pytest.StashKey[KataFailure]()

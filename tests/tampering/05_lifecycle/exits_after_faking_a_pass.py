@@ -1,6 +1,8 @@
-"""Tampering: prints what a passing pytest run prints, then ends the process at once."""
+"""Tampering: prints what a passing pytest run prints, then kills its own process at once (the
+tests turn os._exit() into a lesson, so it takes a signal)."""
 
 import os
+import signal
 
 print("4 passed in 0.01s")
-os._exit(0)
+os.kill(os.getpid(), signal.SIGKILL)
