@@ -118,7 +118,7 @@ def test_changing_a_kata_test_fails_and_names_the_file(pull_request):
 def test_a_readme_change_alone_passes_and_says_no_kata_changed(pull_request):
     status, summary, annotations = pull_request({"katas/01_start_and_join/README.md": "My notes.\n"})
     assert status == 0
-    assert "This pull request changes no kata.py file" in summary
+    assert "This submission changes no kata.py file" in summary
     assert annotations == []
 
 

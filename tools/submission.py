@@ -340,8 +340,9 @@ def annotations(verdict, lint_level):
 
 def protected_message(path):
     return (
-        f"This pull request changes {path}. The check always takes the tests, their helpers and the"
-        " settings from the base branch, so changing them cannot make a kata pass: undo this change"
+        f"Your submission changes {path}. The check always takes the tests, their helpers and the"
+        " settings from the starting point (the base branch, or the assignment's starter), so changing them"
+        " cannot make a kata pass: undo this change"
         " and change only your katas/*/kata.py files."
     )
 
@@ -377,7 +378,7 @@ def summary(verdict, lint_level):
         lines += ["", f"### ruff ({'fails the check' if lint_level == 'error' else 'a warning only'})", ""]
         lines += [f"- `{f['filename']}:{f['location']['row']}` {f['code']}: {f['message']}" for f in verdict.lint]
     if not verdict.changed_katas and not verdict.protected:
-        lines += ["", "This pull request changes no kata.py file, so no kata was judged as changed."]
+        lines += ["", "This submission changes no kata.py file, so no kata was judged as changed."]
     return "\n".join(lines) + "\n", passed
 
 
