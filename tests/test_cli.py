@@ -29,14 +29,18 @@ def tools(*args, cwd=ROOT, stdin=subprocess.DEVNULL, **env):
     )
 
 
-@pytest.mark.parametrize("command", [[], ["progress"], ["hint"], ["reset"], ["verify"], ["check-submission"]])
+@pytest.mark.parametrize(
+    "command", [[], ["progress"], ["hint"], ["reset"], ["verify"], ["mutants"], ["check-submission"]]
+)
 def test_every_command_has_help(command):
     result = tools(*command, "--help")
     assert result.returncode == 0
     assert result.stdout.startswith("usage: python -m tools")
 
 
-@pytest.mark.parametrize("command", [["hint", "7"], ["reset", "nope", "--yes"], ["verify", "threads"]])
+@pytest.mark.parametrize(
+    "command", [["hint", "7"], ["reset", "nope", "--yes"], ["verify", "threads"], ["mutants", "threads"]]
+)
 def test_an_unknown_kata_is_a_clear_error(command):
     result = tools(*command)
     assert result.returncode == 2
@@ -146,7 +150,10 @@ WHAT_WE_PRINT = [
     ["reset", "02"],
     ["reset", "02", "--yes"],
     *(["hint", kata.name, "--all"] for kata in KATAS),
-    *([*command, "--help"] for command in ([], ["progress"], ["hint"], ["reset"], ["verify"], ["check-submission"])),
+    *(
+        [*command, "--help"]
+        for command in ([], ["progress"], ["hint"], ["reset"], ["verify"], ["mutants"], ["check-submission"])
+    ),
 ]
 
 

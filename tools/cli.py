@@ -10,7 +10,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from tools import progress, submission
+from tools import mutants, progress, submission
 from tools.registry import ROOT, katas
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
@@ -148,6 +148,12 @@ def verify(args):
     return 0 if all_good else 1
 
 
+def check_mutants(args):
+    """Run the kata tests on mechanical mutants of each reference solution and print each kata's score."""
+    chosen = [find_kata(name) for name in args.katas] if args.katas else katas()
+    return mutants.report(mutants.check(chosen))
+
+
 def check_submission(args):
     only = find_kata(args.kata).name if args.kata else None
     return submission.check(ROOT, args.base, args.head, lint_level=args.lint, only=only)
@@ -199,6 +205,10 @@ def parser():
     check.add_argument("katas", nargs="*", help="katas to check (default: all)")
     add_starter_source(check)
     check.set_defaults(run=verify)
+
+    mutate = add_command("mutants", help="for maintainers: which wrong solutions the kata tests reject, and how")
+    mutate.add_argument("katas", nargs="*", help="katas to check (default: all)")
+    mutate.set_defaults(run=check_mutants)
 
     pull = add_command(
         "check-submission",
