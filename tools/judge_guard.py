@@ -18,7 +18,7 @@ import sys
 import types
 from dataclasses import dataclass
 
-from tools.probes import Where, display_path
+from tools.probes import defined_in, display_path
 
 # The verdict depends on these modules and on every module below them (json writes the results).
 WATCHED_PACKAGES = ("tools", "_pytest", "pytest", "pluggy", "threading", "time", "builtins", "json")
@@ -45,9 +45,8 @@ class Replacement:
     restore: types.FunctionType | None  # puts the original back, where nothing else will
 
     def describe(self, kata_file):
-        line = _line_in(self.now, kata_file)
-        where = f"\n    at {Where(kata_file, line)}" if line else ""
-        return f"{self.name} was replaced by {_kind(self.now)}{where}"
+        where = defined_in(self.now, kata_file)
+        return f"{self.name} was replaced by {_kind(self.now)}" + (f"\n    at {where}" if where else "")
 
 
 class JudgeSnapshot:
@@ -187,13 +186,6 @@ def _setter(owner, attribute, original):
     if original is _MISSING:
         return lambda: delattr(owner, attribute)
     return lambda: setattr(owner, attribute, original)
-
-
-def _line_in(value, kata_file):
-    code = getattr(getattr(value, "__func__", value), "__code__", value)
-    if isinstance(code, types.CodeType) and code.co_filename == str(kata_file):
-        return code.co_firstlineno
-    return None
 
 
 def _kind(value):

@@ -25,6 +25,7 @@ import os
 import sys
 import threading
 import time
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,20 +306,20 @@ class ThreadWatch:
 
     def _error_report(self, run):
         error = run.error
-        if isinstance(error, SystemExit | ProgramExit):
-            if isinstance(error, ProgramExit):
-                what = (
-                    f"called os._exit({error.status!r}): the whole program would stop right there, its threads with it"
-                )
-            else:
-                what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
-                what += ": the program would end right there"
-            return f"{run.function} {what}." + (f"\n  at {run.error_where}" if run.error_where else "")
+        at = f"\n  at {run.error_where}" if run.error_where else ""
+        if isinstance(error, ProgramExit):
+            return (
+                f"{run.function} called os._exit({error.status!r}):"
+                f" the whole program would stop right there, its threads with it.{at}"
+            )
+        if isinstance(error, SystemExit):
+            what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
+            return f"{run.function} {what}: the program would end right there.{at}"
         report = f"{run.function} raised {type(error).__name__}: {error}"
         if run.error_where:
             report += f"\n  at {run.error_where}"
         function, args, kwargs = run.called
-        defined = _defined_at(function, self.kata_file)
+        defined = defined_in(function, self.kata_file)
         if isinstance(error, TypeError) and run.error_where is None and defined:  # the call itself failed
             shown = ", ".join([*map(repr, args), *(f"{key}={value!r}" for key, value in kwargs.items())])
             report += (
@@ -353,7 +354,7 @@ class ThreadWatch:
                 " so the thread hands its target every character as an argument of its own."
                 f"\nWrite args=({given.args!r},), with a comma."
             )
-        defined = _defined_at(given.target, self.kata_file) if given else None
+        defined = defined_in(given.target, self.kata_file) if given else None
         if defined and crash.where is None:  # the thread could not even call its target
             handed = f"args={given.args!r}" + (f" and kwargs={given.kwargs!r}" if given.kwargs else "")
             return report + (
@@ -548,12 +549,16 @@ class ThreadWatch:
 _THREAD_PARAMETERS = inspect.signature(threading.Thread.__init__)
 
 
-def _defined_at(function, kata_file):
-    """Where the kata file defines `function`, if it does."""
-    code = getattr(inspect.unwrap(function), "__code__", None) if callable(function) else None
-    if code is None or code.co_filename != str(kata_file):
+def defined_in(value, kata_file):
+    """Where the kata file defines `value` (a function, a wrapper of one, a class or static method,
+    or code), if it does."""
+    if isinstance(value, classmethod | staticmethod):
+        value = value.__func__
+    if callable(value):
+        value = getattr(inspect.unwrap(value), "__code__", None)
+    if not isinstance(value, types.CodeType) or value.co_filename != str(kata_file):
         return None
-    return Where(kata_file, code.co_firstlineno)
+    return Where(kata_file, value.co_firstlineno)
 
 
 @functools.lru_cache(maxsize=256)
