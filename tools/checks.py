@@ -38,15 +38,19 @@ def expect_each_in_a_thread_of_its_own(run, labels):
 
 
 def expect_at_the_same_time(run, labels):
-    """All the calls were running at one moment: each began before any of them ended."""
+    """All the calls were running at one moment on the clock: each began before any of them ended."""
     calls = [call for call in run.calls if call.label in labels]
-    if all(call.met_the_others for call in calls):
+    if max(call.begin.at for call in calls) < min(call.ends_at for call in calls):
         return
     for later in calls:
-        earlier = next((call for call in calls if call.end and call.end.seq < later.begin.seq), None)
+        earlier = next((call for call in calls if call.ends_at <= later.begin.at), None)
         if earlier is None:
             continue
-        message = f"{later.label} started only after {earlier.label} had finished."
+        message = (
+            f"{later.label} started only after {earlier.label} had finished"
+            f" (it began at {_seconds(later.begin.at)}; {earlier.label} ran from {_seconds(earlier.begin.at)}"
+            f" to {_seconds(earlier.ends_at)})."
+        )
         join = _join_between(run, earlier, later)
         if join is not None:
             message += (
@@ -54,23 +58,66 @@ def expect_at_the_same_time(run, labels):
                 f" before the thread for {later.label} is even started."
             )
         fail_with_picture(run, message + "\nStart all the threads first; join them after that, in a loop of their own.")
-    fail_with_picture(run, "The tasks never ran at the same time. Start all the threads first, then join them.")
 
 
 def expect_all_joined(run, labels):
-    """No call was still running when the learner's function returned."""
+    """Every thread that ran one of the calls was joined, and had ended, before the function returned."""
     for call in run.calls:
-        if call.label in labels and call.end.seq > run.returned.seq:
-            message = f"{run.function} returned while {call.label} was still running in {call.thread.name}."
-            if not any(join.other is call.thread for join in run.of("join")):
-                started = next((start for start in run.of("start") if start.other is call.thread), None)
-                where = f", started at\n  {started.where}" if started and started.where else "."
-                message += f" Nothing joins {call.thread.name}{where}"
-            fail_with_picture(
-                run,
-                message + "\nCall join() on every thread you started, so that the function waits for them"
-                " before it goes on.",
-            )
+        if call.label in labels and not _waited_for(run, call):
+            fail_with_picture(run, _not_waited_for(run, call))
+
+
+def _waited_for(run, call):
+    joins = [event for event in run.of("joined") if event.other is call.thread and event.seq < run.returned.seq]
+    if any(join.ended for join in joins):
+        return True
+    # Told of the end some other way than join(): a Future's result(), an Event, a queue.
+    return call.end is not None and any(
+        event.thread is run.caller and event.ended and call.end.seq < event.seq < run.returned.seq
+        for event in run.of("waited")
+    )
+
+
+def _not_waited_for(run, call):
+    name, label = call.thread.name, call.label
+    started = next((start for start in run.of("start") if start.other is call.thread), None)
+    started_at = f", started at\n  {started.where}" if started and started.where else "."
+    gave_up = next((e for e in run.of("joined") if e.other is call.thread and e.seq < run.returned.seq), None)
+    if gave_up is not None:
+        join = next(e for e in reversed(run.of("join")) if e.other is call.thread and e.seq < gave_up.seq)
+        return (
+            f"  {join.where}\njoin(timeout={join.text}) gave up at {_seconds(gave_up.at)}, while {label} was still"
+            f" running ({_ends(call)}): a join() with a timeout returns once the time is up, finished or not."
+            "\nCall join() without a timeout: it waits exactly as long as the thread runs."
+        )
+    if call.end is None or call.end.seq > run.returned.seq:
+        message = f"{run.function} returned while {label} was still running in {name}."
+        if not any(join.other is call.thread for join in run.of("join")):
+            message += f" Nothing joins {name}{started_at}"
+        return (
+            message
+            + _slept_instead(run, call)
+            + ("\nCall join() on every thread you started, so that the function waits for them before it goes on.")
+        )
+    return (
+        f"Nothing joins {name}, which ran {label}{started_at}{_slept_instead(run, call)}"
+        "\nCall join() on every thread you started: it waits exactly as long as the thread runs."
+    )
+
+
+def _slept_instead(run, call):
+    sleeps = [e for e in run.of("sleep") if e.thread is run.caller and e.seq < run.returned.seq]
+    if not sleeps:
+        return ""
+    ended = (
+        f"{call.label} happened to end first, at {_seconds(call.end.at)}"
+        if call.end and call.end.seq < run.returned.seq
+        else f"{call.label} was still running"
+    )
+    return (
+        f"\n{run.function} waited with time.sleep({sleeps[-1].text}) instead:\n  {sleeps[-1].where}\n"
+        f"{ended}, but sleep() only guesses how long a task takes; join() knows."
+    )
 
 
 def expect_printed_last(run, text, labels):
@@ -81,10 +128,11 @@ def expect_printed_last(run, text, labels):
         seen = f" It printed: {', '.join(map(repr, others))}." if others else ""
         fail(f"{run.function} never printed {text!r}.{seen}")
     for call in run.calls:
-        if call.label in labels and call.end.seq > printed[0].seq:
+        if call.label in labels and (call.end is None or call.end.seq > printed[0].seq):
             fail_with_picture(
                 run,
-                f"{text!r} was printed while {call.label} was still running:\n  {printed[0].where}\n"
+                f"{text!r} was printed at {_seconds(printed[0].at)}, while {call.label} was still running"
+                f" ({_ends(call)}):\n  {printed[0].where}\n"
                 "Print it after the join() calls, once every thread has finished.",
             )
 
@@ -98,9 +146,10 @@ def fail_with_picture(run, message):
 
 
 def _never_ran(run, label):
-    others = sorted({call.label for call in run.calls})
+    others = Counter(call.label for call in run.calls)
     if others:
-        return f"{run.function} never ran {label}. It ran: {', '.join(others)}."
+        ran = ", ".join(f"{other} ({_times(times)})" if times > 1 else other for other, times in sorted(others.items()))
+        return f"{run.function} never ran {label}. It ran: {ran}."
     if _threads_with_nothing_to_do(run):
         return f"{run.function} started threads with nothing to do: their target is None."
     return f"{run.function} never ran {label}. Make a threading.Thread that runs it, and start() it."
@@ -141,6 +190,14 @@ def _join_between(run, earlier, later):
         (join for join in run.of("join") if join.other is earlier.thread and join.seq < later.begin.seq),
         None,
     )
+
+
+def _seconds(at):
+    return f"{at:g} s"
+
+
+def _ends(call):
+    return "it never ended" if call.end is None else f"it ended at {_seconds(call.end.at)}"
 
 
 def _times(count):

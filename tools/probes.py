@@ -1,18 +1,17 @@
 """Probes that let kata tests see what the learner's threads did.
 
-A `ThreadWatch` runs the learner's code and records, in one ordered list of events, every
-thread it starts and joins, every call of the tasks a test hands in, everything printed and
-every exception raised inside a thread, each with the line of the kata file it came from.
+A `ThreadWatch` runs the learner's code on the virtual clock (tools/virtual_time.py) and records,
+in one ordered list of events, every thread it starts and joins, every call of the tasks a test
+hands in, everything printed and every exception raised inside a thread, each with the line of
+the kata file it came from and the time on the clock.
 
-Tasks handed in by `ThreadWatch.task` prove "at the same time" without a clock: each waits
-until all of them are running at once, and gives up as soon as nobody is left who could
-start the missing ones. Each then holds on until somebody joins its thread, so a missing
-join() is seen every time.
+Tasks handed in by `ThreadWatch.task` take the lesson's time on the clock (a task 2 seconds), so
+"at the same time", "after" and "still running" are read from the clock, the same on every run.
 
 For races, `run(..., switch_threads_often=True)` makes the learner's threads take turns at every
-write to shared state: a thread about to write waits until every other thread is about to write
-too, or is blocked on a lock, or has finished. So every unlocked read-add-write loses updates on
-every run, with or without the GIL, while a locked one stays exact.
+write to shared state: a thread about to write lets every other thread that can go on go first.
+So every unlocked read-add-write loses updates on every run, with or without the GIL, while a
+locked one stays exact.
 """
 
 import contextlib
@@ -22,22 +21,21 @@ import functools
 import inspect
 import linecache
 import os
+import re
 import sys
 import threading
-import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-# A correct solution never comes near these; they only end waits on code that waits some
-# other way than join(), and runs that are stuck for good.
-GIVE_UP_WAITING = 1.0
+from tools import virtual_time
+from tools.virtual_time import Clock, Listener, WatchedLock, on_the_clock
+
+# Real time, only for code that never waits (a loop that never ends): the clock decides the rest.
 STUCK_AFTER = 2.0
-POLL = 0.005
-# Only for a thread that waits in a way the watch cannot see (a sleep, say) while others want to write.
-TURN_TIMEOUT = 0.2
+TASK_SECONDS = 2  # the lesson's task(name) sleeps 2 seconds
 
 _STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
 
@@ -79,12 +77,14 @@ class Where:
 @dataclass
 class Event:
     seq: int
-    kind: str  # start, join, joined, begin, end, print, crash, return, lock, read, wrote
+    kind: str  # start, join, joined, sleep, waited, begin, end, print, crash, return, lock, read, wrote
     thread: threading.Thread  # the thread the event happened in
     where: Where | None
+    at: float = 0.0  # seconds on the virtual clock
     other: threading.Thread | None = None  # the thread started or joined
     label: str = ""
     text: str = ""
+    ended: bool | None = None  # for joined and waited: did the wait end because what it waited for happened?
 
 
 @dataclass
@@ -94,7 +94,10 @@ class TaskCall:
     begin: Event
     inside_run_method: bool
     end: Event | None = None
-    met_the_others: bool = False
+
+    @property
+    def ends_at(self):
+        return self.end.at if self.end else float("inf")
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class Run:
     error: BaseException | None = None
     error_where: Where | None = None
     returned: Event | None = None
+    outcome: str = ""  # how the run ended on the clock: done, deadlock or stuck
 
     def of(self, kind):
         return [event for event in self.events if event.kind == kind]
@@ -145,32 +149,26 @@ def fail(message):
     raise KataFailure(message)
 
 
-class ThreadWatch:
-    """Records what threads do while learner code from `kata_file` runs."""
+class ThreadWatch(Listener):
+    """Records what threads do while learner code from `kata_file` runs on the virtual clock."""
+
+    daemon_threads = True  # a thread left running must not keep pytest (or ptw's run) from ending
 
     def __init__(self, kata_file):
         self.kata_file = Path(kata_file).resolve()
         self._kata_filename = str(self.kata_file)
-        self._changed = threading.Condition()
+        self.clock = Clock(self, self._kata_filename)
         self._run = None
         self._seq = 0
-        self._waiting = set()  # threads inside one of our waits
-        self._blocked = set()  # threads waiting to acquire a lock the kata made
-        self._parked = {}  # thread -> its ticket, for threads waiting for their turn to write
-        self._tickets = 0
         self._written_by = {}  # frame -> the global its last instruction wrote
         self._shared_globals = set()  # globals the kata's code writes
-        self._joining = {}  # thread -> the thread it is joining
-        self._running_labels = []
-        self._meeting_size = 0
-        self._met = False
         self.got_stuck = False
-        self._stopping = False  # set once the run is over: the watch's waits end its leftover threads
+        self.made = []  # the locks the kata file made, in order
         self.replaced_hooks = []  # (name, what replaced it): learner code that swapped the watch's hooks
 
     # --- recording -------------------------------------------------------------------------
 
-    def _where(self, frame):
+    def where(self, frame):
         """The innermost line of the kata file on `frame`'s stack."""
         while frame is not None:
             if frame.f_code.co_filename == self._kata_filename:
@@ -179,29 +177,56 @@ class ThreadWatch:
         return None
 
     def _record(self, kind, where=None, **details):
-        where = where or self._where(sys._getframe(2))
-        with self._changed:
+        where = where or self.where(sys._getframe(2))
+        with self.clock.changed:
             self._seq += 1
-            event = Event(self._seq, kind, threading.current_thread(), where, **details)
+            event = Event(self._seq, kind, threading.current_thread(), where, at=self.clock.now, **details)
             self._run.events.append(event)
-            self._changed.notify_all()
             return event
+
+    def on_create(self, thread, arguments, frame):
+        bound = _THREAD_PARAMETERS.bind(thread, *arguments[0], **arguments[1]).arguments
+        self._run.given[thread] = Given(
+            bound.get("target"), bound.get("args", ()), bound.get("kwargs"), self.where(frame)
+        )
+
+    def on_start(self, thread):
+        self._record("start", other=thread)
+
+    def on_join(self, thread, timeout):
+        self._record("join", other=thread, text="" if timeout is None else f"{timeout:g}")
+
+    def on_joined(self, thread, ended):
+        self._record("joined", other=thread, ended=ended)
+
+    def on_sleep(self, seconds):
+        self._record("sleep", text=f"{seconds:g}")
+
+    def on_waited(self, wait):
+        if wait.kind in ("lock", "condition"):
+            self._record("waited", where=wait.where, label=wait.kind, ended=wait.outcome)
+
+    def on_crash(self, thread, error):
+        kind = type(error).__name__
+        self._record("crash", where=self._where_in_traceback(error.__traceback__), label=kind, text=f"{kind}: {error}")
+
+    def on_made(self, primitive, frame):
+        if frame.f_code.co_filename == self._kata_filename and isinstance(primitive, WatchedLock):
+            self.made.append(primitive)
+            self._record("lock", where=Where(self.kata_file, frame.f_lineno), text=primitive.kind)
 
     # --- running learner code --------------------------------------------------------------
 
-    def run(self, function, *args, switch_threads_often=False, title=None, **kwargs):
+    def run(self, function, *args, switch_threads_often=False, title=None, explain_error=None, **kwargs):
         """Run `function(*args, **kwargs)` as the learner's main thread would, and record it.
 
-        Fails with a lesson if the code is stuck, raises, or a thread it started crashed.
-        With `switch_threads_often`, the threads take turns at every write to shared state
-        in the kata file, so that a race shows on every run.
+        Fails with a lesson if the code is stuck or deadlocked, raises, or a thread it started
+        crashed; `explain_error(error)` may say what to do about an error the task expects.
+        With `switch_threads_often`, the threads take turns at every write to shared state in
+        the kata file, so that a race shows on every run.
         """
         run = Run(function=title or f"{function.__name__}()", called=(function, args, kwargs))
         self._run = run
-        self._waiting, self._joining, self._running_labels = set(), {}, []
-        self._blocked, self._parked = set(), {}
-        self._met = False
-        self._meeting_size = 0
 
         def as_main_thread():
             try:
@@ -211,31 +236,33 @@ class ThreadWatch:
                 run.error_where = self._where_in_traceback(error.__traceback__)
             finally:
                 run.returned = self._record("return")
+                self.clock.leave()
 
         caller = threading.Thread(target=as_main_thread, name="MainThread", daemon=True)
         run.caller = caller
-        # The learner's code may replace Thread.join; the watch's own wait must not depend on it.
-        join = threading.Thread.join
         try:
             with _patched(self, switch_threads_often):
+                self.clock.begin(caller)
                 caller.start()
-                join(caller, STUCK_AFTER)
+                run.outcome = self.clock.follow(STUCK_AFTER)
         except KeyboardInterrupt:
             # Ctrl-C: stop the learner's threads at once; a thread spinning in a loop would
             # otherwise slow pytest's goodbye down to seconds.
             self.stop_leftover_threads()
             raise
-        if caller.is_alive():
-            report = self._stuck_report(run)
-            self.got_stuck = True
+        if run.returned is None:
+            if run.outcome == "deadlock":
+                report = self._deadlock_report(run, self.clock.deadlock)
+            else:
+                report = self._stuck_report(run)
+                self.got_stuck = True
             self.stop_leftover_threads()
             fail(report)
-        self._wait_for_calls_to_end()
         crashes = run.of("crash")
         if crashes:
             fail(self._crash_report(run, crashes[0]))
         if run.error is not None:
-            fail(self._error_report(run))
+            fail(self._error_report(run, explain_error))
         return run
 
     def load(self, module):
@@ -254,47 +281,21 @@ class ThreadWatch:
     def stop_leftover_threads(self):
         """End the learner's threads that are still alive, so they cannot slow the next tests.
 
-        CPython has no way to kill a thread. A thread inside one of the watch's own waits is told
-        to stop, and raises SystemExit (which ends a thread quietly) once it has let go of the
-        watch's lock. A thread running the learner's Python code gets an asynchronous SystemExit,
-        the next best thing. A thread blocked in a lock or wait of `threading` gets nothing: it
-        could never take the exception, and on Python 3.11 one left pending slows every other
-        thread down for the rest of the run; it is a daemon, and blocks nobody else.
+        CPython has no way to kill a thread. A thread inside one of the clock's waits is told to
+        stop, and raises SystemExit (which ends a thread quietly). A thread running the learner's
+        Python code gets an asynchronous SystemExit, the next best thing. A thread blocked in C
+        gets nothing: it could never take the exception, and on Python 3.11 one left pending slows
+        every other thread down for the rest of the run; it is a daemon, and blocks nobody else.
         """
         if self._run is None:
             return
-        self._stopping = True
-        if self._changed.acquire(timeout=POLL):  # a thread stopped while holding it never lets go
-            self._changed.notify_all()
-            self._changed.release()
+        self.clock.stop()
         frames = sys._current_frames()
+        ours = {threading.__file__, virtual_time.__file__}
         for thread in [self._run.caller, *self._run.started_threads]:
             frame = frames.get(thread.ident)
-            if (
-                thread.is_alive()
-                and thread not in self._blocked | self._waiting | self._parked.keys()
-                and not (frame is not None and frame.f_code.co_filename == threading.__file__)
-            ):
+            if thread.is_alive() and frame is not None and frame.f_code.co_filename not in ours:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
-
-    def _wait_for_lock(self, lock, timeout):
-        me = threading.current_thread()
-        with self._changed:
-            self._blocked.add(me)
-            self._changed.notify_all()
-        try:
-            return lock.acquire(True, timeout)
-        finally:
-            with self._changed:
-                self._blocked.discard(me)
-                self._changed.notify_all()
-
-    def _wait_for_calls_to_end(self):
-        # Once the caller is gone the tasks stop holding on; let them record their ends.
-        deadline = time.monotonic() + GIVE_UP_WAITING
-        with self._changed:
-            while any(call.end is None for call in self._run.calls) and time.monotonic() < deadline:
-                self._changed.wait(POLL)
 
     def _where_in_traceback(self, traceback):
         where = None
@@ -304,7 +305,7 @@ class ThreadWatch:
             traceback = traceback.tb_next
         return where
 
-    def _error_report(self, run):
+    def _error_report(self, run, explain_error=None):
         error = run.error
         at = f"\n  at {run.error_where}" if run.error_where else ""
         if isinstance(error, ProgramExit):
@@ -318,6 +319,9 @@ class ThreadWatch:
         report = f"{run.function} raised {type(error).__name__}: {error}"
         if run.error_where:
             report += f"\n  at {run.error_where}"
+        explained = explain_error(error) if explain_error else None
+        if explained:
+            return f"{report}\n{explained}"
         function, args, kwargs = run.called
         defined = defined_in(function, self.kata_file)
         if isinstance(error, TypeError) and run.error_where is None and defined:  # the call itself failed
@@ -371,48 +375,63 @@ class ThreadWatch:
         lines = [f"{run.function} is still running after {STUCK_AFTER:g} seconds: your code is stuck."]
         for thread in [run.caller, *run.started_threads]:
             if thread.is_alive():
-                where = self._where(frames.get(thread.ident))
-                lines.append(f"  {thread.name} is at {where}" if where else f"  {thread.name} is still running")
+                where = self.where(frames.get(thread.ident))
+                waiting = " and waits" if thread in self.clock.waits else ""
+                lines.append(
+                    f"  {thread.name} is at {where}{waiting}" if where else f"  {thread.name} is still running"
+                )
         lines.append(
             "A thread caught in a loop that never ends, or waiting for something that never happens,"
             "\nholds up everyone who joins it."
         )
         return "\n".join(lines)
 
-    # --- patches active while learner code runs ----------------------------------------------
+    def _deadlock_report(self, run, waits):
+        order = [run.caller, *run.started_threads]
+        waits = sorted(waits, key=lambda wait: order.index(wait.thread) if wait.thread in order else len(order))
+        lines = [f"{run.function} can never finish: every thread it runs waits, and nothing is left to end a wait."]
+        for wait in waits:
+            lines.append(f"  {wait.thread.name} waits" + (f" at\n    {wait.where}" if wait.where else ""))
+            lines.append(f"  {self._waits_for(wait)}")
+        if any(wait.kind == "lock" and self._held_for_good(wait.on) for wait in waits):
+            lines.append(
+                "A lock that is taken must be given back: every acquire() needs its release()."
+                " `with lock:` takes the lock and gives it back at the end of the block, even on an error."
+            )
+        else:
+            lines.append("That is a deadlock: find the wait that nobody can end, and make sure someone does.")
+        return "\n".join(lines)
 
-    def _on_start(self, original, thread):
-        if thread is not self._run.caller:
-            self._record("start", other=thread)
-            if thread.ident is None:  # not started yet: a second start() must fail as Thread's own does
-                # A thread left running must not keep pytest (and ptw's run, or VS Code's) from ending.
-                thread.daemon = True
-        return original(thread)
-
-    def _on_join(self, original, thread, timeout):
-        me = threading.current_thread()
-        if me is not self._run.caller and me not in self._run.started_threads:
-            return original(thread, timeout)  # the test itself, waiting for the learner's code
-        with self._changed:
-            self._joining[me] = thread
-        self._record("join", other=thread)
-        try:
-            return original(thread, timeout)
-        finally:
-            with self._changed:
-                self._joining.pop(me, None)
-            self._record("joined", other=thread)
-
-    def _on_create(self, thread, arguments):
-        self._run.given[thread] = Given(
-            arguments.get("target"), arguments.get("args", ()), arguments.get("kwargs"), self._where(sys._getframe(2))
+    def _held_for_good(self, lock):
+        return lock.owner in self.clock.finished or any(
+            wait.thread is lock.owner and wait.on is lock for wait in self.clock.waits.values()
         )
 
-    def _on_crash(self, hook_args):
-        # threading calls its excepthook in the thread that crashed.
-        where = self._where_in_traceback(hook_args.exc_traceback)
-        kind = hook_args.exc_type.__name__
-        self._record("crash", where=where, label=kind, text=f"{kind}: {hook_args.exc_value}")
+    def _waits_for(self, wait):
+        if wait.kind == "join":
+            return f"for {wait.on.name} to end."
+        made = _named(wait.on)
+        if wait.kind == "lock":
+            lock = wait.on
+            taken = f" at line {lock.taken_at.line}" if lock.taken_at else ""
+            if lock.owner is wait.thread:
+                return (
+                    f"for {made}, which it took itself{taken} and never released:"
+                    f" a {lock.kind} cannot be taken twice, not even by the thread that holds it."
+                )
+            if lock.owner in self.clock.finished:
+                return f"for {made}, which {lock.owner.name} took{taken} and never released before it ended."
+            return f"for {made}, which {lock.owner.name} took{taken} and holds."
+        what = wait.on.made_for
+        if what == "Event":
+            return f"for {made} to be set, and nothing is left to set it."
+        if what in ("Semaphore", "BoundedSemaphore"):
+            return f"for {made}, and nothing is left to release it."
+        if what == "Barrier":
+            return f"at {made}, for threads that will never come."
+        return f"on {made}, and nothing is left to notify it."
+
+    # --- patches active while learner code runs ----------------------------------------------
 
     def _trace_kata_frames(self, frame, event, arg):
         if frame.f_code.co_filename != self._kata_filename:
@@ -432,118 +451,66 @@ class ThreadWatch:
         if instruction is None:
             return self._take_turns_at_writes
         if instruction.opname in _STORES:
-            self._take_turn_to_write()
+            # Between one thread's read of shared state and its write, every other thread that can
+            # go on does, up to its own next write: an unlocked update is lost on every run, while
+            # a thread holding a lock goes on alone, because the others wait for that lock.
+            self.clock.wait("turn", ready=_always)
             if instruction.opname == "STORE_GLOBAL":
                 self._written_by[frame] = instruction.argval
         elif instruction.opname == "LOAD_GLOBAL" and instruction.argval in self._shared_globals:
             self._record("read", label=instruction.argval, text=repr(frame.f_globals.get(instruction.argval)))
         return self._take_turns_at_writes
 
-    def _take_turn_to_write(self):
-        """Wait until every other thread is also about to write, or cannot move; then go in turn.
-
-        So between one thread's read of shared state and its write, every other thread that can
-        run gets as far as its own next write: an unlocked update is lost on every run, while a
-        thread holding a lock goes on alone, because the others are blocked on that lock.
-        """
-        me = threading.current_thread()
-        deadline = time.monotonic() + TURN_TIMEOUT
-        with self._changed:
-            self._tickets += 1
-            self._parked[me] = self._tickets
-            self._changed.notify_all()
-            try:
-                while not self._my_turn(me) and not self._stopping and time.monotonic() < deadline:
-                    self._changed.wait(POLL / 5)
-            finally:
-                del self._parked[me]
-                self._changed.notify_all()
-        if self._stopping:
-            raise SystemExit
-
-    def _my_turn(self, me):
-        others_can_move = any(
-            thread is not me and thread not in self._parked and thread not in self._blocked
-            for thread in self._free_threads()
-        )
-        return not others_can_move and min(self._parked, key=self._parked.get) is me
-
     # --- tasks handed to the learner's code -------------------------------------------------
 
-    def task(self, *labels):
-        """A stand-in for a task function: task(label) for each label, all at the same time."""
-        expected = len(labels)
+    def task(self, *labels, seconds=TASK_SECONDS):
+        """A stand-in for the lesson's task(name): it takes `seconds` on the clock."""
 
         def task(*args, **kwargs):
             # Whatever the learner calls the argument: task("Task 1") or task(name="Task 1").
             given = [*args, *kwargs.values()]
             if len(given) != 1:
                 raise TypeError(f"the task takes 1 argument, its name, but {len(given)} were given")
-            return self._attend(str(given[0]), expected)
+            return self._perform(str(given[0]), seconds)
 
         return task
 
-    def calls(self, count, body, label):
-        """Wrap `body` so that `count` calls of it are expected to run at the same time."""
+    def calls(self, body, label, seconds=1):
+        """Wrap `body` so that each call of it is recorded, and lasts `seconds` on the clock."""
 
-        def attend(*args, **kwargs):
-            return self._attend(label, count, lambda: body(*args, **kwargs))
+        def perform(*args, **kwargs):
+            return self._perform(label, seconds, lambda: body(*args, **kwargs))
 
-        attend.__name__ = getattr(body, "__name__", label)
-        attend.__wrapped__ = body
-        return attend
+        perform.__name__ = getattr(body, "__name__", label)
+        perform.__wrapped__ = body
+        return perform
 
-    def _attend(self, label, expected, body=None):
-        me = threading.current_thread()
-        call = TaskCall(label, me, self._record("begin", label=label), _inside_run_method())
-        with self._changed:
-            self._run.calls.append(call)
-            self._running_labels.append(label)
-            self._meeting_size = max(self._meeting_size, expected)
-            if len(self._running_labels) >= self._meeting_size:
-                self._met = True
-        if me is not self._run.caller:
-            self._wait_while(lambda: not self._met and not self._meeting_impossible())
-        call.met_the_others = self._met
+    def _perform(self, label, seconds, body=None):
+        call = TaskCall(label, threading.current_thread(), self._record("begin", label=label), _inside_run_method())
+        self._run.calls.append(call)
         try:
-            return body() if body else None
+            result = body() if body else None
+            if seconds and self.clock.is_learner():
+                self.clock.wait("task", label, timeout=seconds, where=call.begin.where)
+            return result
         finally:
-            if me is not self._run.caller:
-                self._wait_while(lambda: not self._joined_or_caller_gone(me))
-            with self._changed:
-                self._running_labels.remove(label)
-                call.end = self._record("end", label=label)
+            call.end = self._record("end", label=label)
 
-    def _wait_while(self, condition):
-        me = threading.current_thread()
-        deadline = time.monotonic() + GIVE_UP_WAITING
-        with self._changed:
-            self._waiting.add(me)
-            self._changed.notify_all()
-            try:
-                while condition() and not self._stopping and time.monotonic() < deadline:
-                    self._changed.wait(POLL)
-            finally:
-                self._waiting.discard(me)
-        if self._stopping:
-            raise SystemExit
 
-    def _meeting_impossible(self):
-        return any(call.end for call in self._run.calls) or not self._anyone_free()
+def _always():
+    return True
 
-    def _joined_or_caller_gone(self, me):
-        return me in self._joining.values() or self._run.returned is not None
 
-    def _anyone_free(self):
-        """Is any of the learner's threads running, free to start or call another task?"""
-        return any(self._free_threads())
-
-    def _free_threads(self):
-        """The learner's threads that are alive and not waiting in one of our waits or a join."""
-        for thread in [self._run.caller, *self._run.started_threads]:
-            joined = self._joining.get(thread)
-            if thread.is_alive() and thread not in self._waiting and not (joined and joined.is_alive()):
-                yield thread
+def _named(primitive):
+    """`lock` for a lock made by `lock = threading.Lock()`, else what it is and where it was made."""
+    kind = getattr(primitive, "made_for", primitive.kind)
+    where = primitive.made_at
+    if where is None:
+        return f"a {kind}"
+    name = re.match(r"([\w.]+)\s*=", where.source)
+    return (
+        f"`{name.group(1)}` (the {kind} made at line {where.line})" if name else f"the {kind} made at line {where.line}"
+    )
 
 
 _THREAD_PARAMETERS = inspect.signature(threading.Thread.__init__)
@@ -578,69 +545,14 @@ def _inside_run_method():
     return False
 
 
-class WatchedLock:
-    """A lock made by the kata's code: behaves as the lock it wraps, tells the watch while a
-    thread waits for it, and counts how often it was taken."""
-
-    def __init__(self, watch, lock):
-        self._watch = watch
-        self._lock = lock
-        self.taken = 0
-
-    def acquire(self, blocking=True, timeout=-1):
-        got = self._lock.acquire(False)
-        if not got and blocking:
-            got = self._watch._wait_for_lock(self._lock, timeout)
-        if got:
-            self.taken += 1
-        return got
-
-    def release(self):
-        return self._lock.release()
-
-    def __enter__(self):
-        return self.acquire()
-
-    def __exit__(self, *exc):
-        self.release()
-
-    def __getattr__(self, name):
-        return getattr(self._lock, name)
-
-
 @contextlib.contextmanager
 def _patched(watch, switch_threads_often):
-    """The watch's hooks in `threading` and `sys.stdout`, for as long as the learner's code runs."""
-    original_init, original_start, original_join = (
-        threading.Thread.__init__,
-        threading.Thread.start,
-        threading.Thread.join,
-    )
+    """The clock, and the watch's hooks in `sys.stdout` and `os`, for as long as the learner's code runs."""
 
     def _exit(status):  # named as the os._exit it stands in for, which a thread's name shows
         raise ProgramExit(status)
 
-    def init(thread, *args, **kwargs):
-        original_init(thread, *args, **kwargs)
-        watch._on_create(thread, _THREAD_PARAMETERS.bind(thread, *args, **kwargs).arguments)
-
-    def start(thread):
-        return watch._on_start(original_start, thread)
-
-    def join(thread, timeout=None):
-        return watch._on_join(original_join, thread, timeout)
-
-    hooks = {
-        "threading.Thread.__init__": (threading.Thread, "__init__", init),
-        "threading.Thread.start": (threading.Thread, "start", start),
-        "threading.Thread.join": (threading.Thread, "join", join),
-        "threading.excepthook": (threading, "excepthook", watch._on_crash),
-        "threading.Lock": (threading, "Lock", _noting_creation(watch, threading.Lock)),
-        "threading.RLock": (threading, "RLock", _noting_creation(watch, threading.RLock)),
-    }
-    with pytest.MonkeyPatch.context() as patch:
-        for owner, attribute, hook in hooks.values():
-            patch.setattr(owner, attribute, hook)
+    with on_the_clock(watch.clock) as hooks, pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdout", _RecordingStdout(watch, sys.stdout))
         patch.setattr(os, "_exit", _exit)
         if switch_threads_often:
@@ -656,17 +568,6 @@ def _patched(watch, switch_threads_often):
                 for name, (owner, attribute, hook) in hooks.items()
                 if getattr(owner, attribute) is not hook
             ]
-
-
-def _noting_creation(watch, make_lock):
-    def make_and_note(*args, **kwargs):
-        lock = make_lock(*args, **kwargs)
-        if sys._getframe(1).f_code.co_filename != watch._kata_filename:  # made by Thread() or a library
-            return lock
-        watch._record("lock", text=type(lock).__name__)
-        return WatchedLock(watch, lock)
-
-    return make_and_note
 
 
 class _RecordingStdout:

@@ -78,7 +78,19 @@ def kata(watch):
     spec = importlib.util.spec_from_file_location(name, watch.kata_file)
     module = importlib.util.module_from_spec(spec)
     watch.load(module)
+    module.__getattr__ = _missing_from(watch.kata_file)  # asked only for names the file does not define
     return module
+
+
+def _missing_from(kata_file):
+    def missing(name):
+        fail(
+            f"The test looks for `{name}` in {display_path(kata_file)}, but the file defines no such name."
+            f"\nKeep the names the task at the top of the file gives (git diff {display_path(kata_file)}"
+            " shows what you changed)."
+        )
+
+    return missing
 
 
 def kata_name(item_or_report):

@@ -10,8 +10,9 @@ def expect_counter_ends_at(order, threads, name, expected):
     final = steps[-1].counter
     if final != expected:
         lost = len(threads) - final
+        were = "update was" if lost == 1 else "updates were"
         fail(
-            f"{name} ends with counter == {final}, so {lost} of {len(threads)} updates were lost;"
+            f"{name} ends with counter == {final}, so {lost} of the {len(threads)} {were} lost;"
             f" find an order that ends at {expected}.\n"
             f"{picture(steps)}\n"
             "A thread that reads after another has written sees that update and builds on it.\n"

@@ -16,7 +16,7 @@ def test_increment_adds_times_to_the_counter(kata, watch):
 
 
 def test_count_runs_increment_in_threads_at_the_same_time(kata, watch):
-    kata.increment = watch.calls(THREADS, kata.increment, label="increment()")
+    kata.increment = watch.calls(kata.increment, label="increment()")
     run = watch.run(kata.count, threads=THREADS, times=TIMES)
     increments = ["increment()"] * THREADS
     expect_each_in_a_thread_of_its_own(run, increments)
@@ -34,6 +34,13 @@ def test_no_update_is_lost_however_threads_switch(kata, watch):
         f"count(threads={THREADS}, times={TIMES}) returned {got}, but {THREADS} threads"
         f" x {TIMES} increments make {expected}."
     )
+    refused = getattr(kata.lock, "refused", [])
+    if refused:
+        fail(
+            f"{message}\n  {refused[0]}\ncame back without the lock {_times(len(refused))}, because another"
+            " thread held it, and each time that increment was skipped: acquire(blocking=False) does not wait."
+            "\nCall lock.acquire(), or use `with lock:`: both wait for their turn."
+        )
     if isinstance(run.value, int) and run.value < expected:
         message += (
             f"\nThe race lost {expected - run.value} of {expected} updates: two threads read the same value,"
@@ -57,3 +64,7 @@ def test_no_update_is_lost_however_threads_switch(kata, watch):
     if steps:
         message += "\n\nOne update the race lost, step by step:\n" + picture(steps)
     fail(message)
+
+
+def _times(count):
+    return "once" if count == 1 else f"{count} times"
