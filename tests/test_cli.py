@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import GIT_IDENTITY
 from tools.benchmark import SPINS_FOREVER
-from tools.registry import ROOT, SOLUTIONS_DIR, katas
+from tools.registry import ROOT, SOLUTIONS_DIR, katas, learner_file
 from tools.terminal import Terminal, environment_for
 
 KATAS = katas()
@@ -56,7 +56,7 @@ def test_hints_come_one_at_a_time_or_all_at_once():
 
 
 def test_progress_shows_where_the_learner_stands(learner_copy):
-    solved = learner_copy / "katas" / "01_start_and_join" / "kata.py"
+    solved = learner_copy / learner_file("01_start_and_join")
     solved.write_text((SOLUTIONS_DIR / "01_start_and_join.py").read_text())
     result = tools("progress", cwd=learner_copy)
     assert result.returncode == 0
@@ -74,7 +74,7 @@ def test_progress_is_coloured_only_on_a_terminal_without_no_color(learner_copy, 
 
 
 def test_reset_puts_the_starter_back_and_keeps_the_learners_version(learner_copy):
-    kata = learner_copy / "katas" / "02_many_tasks" / "kata.py"
+    kata = learner_copy / learner_file("02_many_tasks")
     starter = kata.read_text()
     kata.write_text("my attempt\n")
     result = tools("reset", "02", "--yes", cwd=learner_copy)
@@ -89,7 +89,7 @@ def test_reset_puts_the_starter_back_and_keeps_the_learners_version(learner_copy
 
 
 def test_reset_does_not_replace_anything_without_asking(learner_copy):
-    kata = learner_copy / "katas" / "02_many_tasks" / "kata.py"
+    kata = learner_copy / learner_file("02_many_tasks")
     kata.write_text("my attempt\n")
     result = tools("reset", "02", cwd=learner_copy)
     assert result.returncode == 2
@@ -99,7 +99,7 @@ def test_reset_does_not_replace_anything_without_asking(learner_copy):
 
 @pytest.mark.parametrize("answer, replaced", [("n", False), ("y", True)])
 def test_reset_asks_on_a_terminal(learner_copy, answer, replaced):
-    kata = learner_copy / "katas" / "03_race_condition" / "kata.py"
+    kata = learner_copy / learner_file("03_race_condition")
     starter = kata.read_text()
     kata.write_text("my attempt\n")
     env = environment_for(learner_copy)
@@ -118,7 +118,7 @@ def git(copy, *args):
 
 def solve(copy, *names):
     for name in names:
-        (copy / "katas" / name / "kata.py").write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
+        (copy / learner_file(name)).write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
 
 
 def test_verify_judges_the_starters_from_git_in_a_learners_copy_with_every_kata_solved(learner_copy):
@@ -160,14 +160,14 @@ WHAT_WE_PRINT = [
 @pytest.mark.parametrize("command", WHAT_WE_PRINT, ids=" ".join)
 def test_what_we_print_fits_100_columns_even_on_a_wider_terminal(learner_copy, command):
     solve(learner_copy, "01_start_and_join")
-    (learner_copy / "katas" / "02_many_tasks" / "kata.py").write_text("my attempt\n")
+    (learner_copy / learner_file("02_many_tasks")).write_text("my attempt\n")
     result = tools(*command, cwd=learner_copy, COLUMNS="200")
     assert result.stdout + result.stderr
     assert lines_too_wide(result.stdout + result.stderr) == []
 
 
 def test_the_reset_question_fits_100_columns(learner_copy):
-    kata = learner_copy / "katas" / "03_race_condition" / "kata.py"
+    kata = learner_copy / learner_file("03_race_condition")
     kata.write_text("my attempt\n")
     env = environment_for(learner_copy)
     with Terminal(f"{sys.executable} -m tools reset 03", learner_copy, env, width=200) as terminal:
@@ -179,7 +179,7 @@ def test_the_reset_question_fits_100_columns(learner_copy):
 
 
 def test_ctrl_c_during_progress_stops_it_without_a_traceback(learner_copy):
-    (learner_copy / "katas" / "01_start_and_join" / "kata.py").write_text(SPINS_FOREVER)
+    (learner_copy / learner_file("01_start_and_join")).write_text(SPINS_FOREVER)
     progress = subprocess.Popen(
         [sys.executable, "-m", "tools", "progress"],
         cwd=learner_copy,

@@ -1,7 +1,7 @@
 """Plain pytest focuses on the first unsolved kata; naming a kata or KATAS_ALL=1 shows everything."""
 
 from tests.conftest import run_pytest
-from tools.registry import SOLUTIONS_DIR
+from tools.registry import SOLUTIONS_DIR, learner_file
 
 
 def test_plain_pytest_shows_only_the_first_unsolved_kata(learner_copy, starters):
@@ -16,7 +16,7 @@ def test_plain_pytest_shows_only_the_first_unsolved_kata(learner_copy, starters)
 
 def test_progress_counts_solved_katas_even_after_the_current_one(learner_copy, starters):
     for name in ("01_start_and_join", "04_lock"):
-        (learner_copy / "katas" / name / "kata.py").write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
+        (learner_copy / learner_file(name)).write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
     result = run_pytest(cwd=learner_copy)
     assert "You are here: kata 02" in result.stdout
     assert f"2/{starters.katas} solved" in result.stdout

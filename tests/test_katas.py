@@ -57,7 +57,7 @@ def main_block(path):
 @pytest.mark.parametrize("kind", ["starter", "reference solution"])
 @BY_NAME
 def test_running_a_kata_file_directly_shows_what_it_does(kata, kind):
-    path = kata.folder / "kata.py" if kind == "starter" else kata.solution
+    path = kata.kata_file if kind == "starter" else kata.solution
     # The timeout only ends a hang; how long a file takes is no verdict.
     result = subprocess.run(
         [sys.executable, path.relative_to(ROOT)], cwd=ROOT, capture_output=True, text=True, timeout=60
@@ -69,7 +69,7 @@ def test_running_a_kata_file_directly_shows_what_it_does(kata, kind):
 @BY_NAME
 def test_every_complete_kata_file_ends_as_its_starter_does(kata):
     """Solutions, mistakes and variants are whole kata.py files: run directly, each does what the starter does."""
-    starter = main_block(kata.folder / "kata.py")
+    starter = main_block(kata.kata_file)
     assert starter, f"katas/{kata.name}/kata.py has no if __name__ == '__main__': block"
     tests = ROOT / "tests"
     others = [kata.solution, *tests.glob(f"mistakes/{kata.name}/*.py"), *tests.glob(f"variants/{kata.name}/*.py")]

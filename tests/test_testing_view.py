@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from tests.conftest import run_pytest
-from tools.registry import SOLUTIONS_DIR, katas
+from tools.registry import SOLUTIONS_DIR, katas, learner_file
 from tools.terminal import environment_for
 
 ADAPTER = Path(__file__).parent / "data" / "vscode_pytest"
@@ -177,9 +177,9 @@ def test_a_solved_a_broken_a_stuck_and_a_never_ending_kata_are_passes_and_lesson
         "02_many_tasks": MISTAKES / "02_many_tasks" / "syntax_error.py",
         "04_lock": MISTAKES / "04_lock" / "deadlock.py",
     }.items():
-        (learner_copy / "katas" / kata / "kata.py").write_text(source.read_text())
+        (learner_copy / learner_file(kata)).write_text(source.read_text())
     # A thread left waiting for ever, which must not keep the run from ending with 0.
-    kata_05 = learner_copy / "katas" / "05_lifecycle" / "kata.py"
+    kata_05 = learner_copy / learner_file("05_lifecycle")
     stray = 'threading.Thread(target=threading.Event().wait, daemon=False, name="waits-forever").start()'
     kata_05.write_text(kata_05.read_text().replace("    return None", f"    {stray}\n    return None", 1))
 

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 from tools import mutants, progress, submission
-from tools.registry import ROOT, katas
+from tools.registry import ROOT, katas, learner_file
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
 WIDTH = 80  # the columns our output and help take at most, as the lessons in ptw
@@ -30,8 +30,8 @@ def find_kata(name):
     """The kata a learner means by "02", "2", "many_tasks" or "katas/02_many_tasks"."""
     wanted = Path(name.strip().rstrip("/")).name
     for kata in katas():
-        number, _, words = kata.name.partition("_")
-        if wanted in (kata.name, number, number.lstrip("0"), words):
+        words = kata.name.partition("_")[2]
+        if wanted in (kata.name, kata.number, kata.number.lstrip("0"), words):
             return kata
     known = ", ".join(kata.name for kata in katas())
     raise UsageError(f"there is no kata {name!r}. The katas are: {known}")
@@ -68,11 +68,11 @@ def show_progress(args):
 def show_hint(args):
     kata = find_kata(args.kata)
     count = len(kata.hints) if args.all else min(max(args.number, 1), len(kata.hints))
-    say(f"Hints for kata {kata.name[:2]}, {kata.title}:")
+    say(f"Hints for kata {kata.number}, {kata.title}:")
     for number, hint in enumerate(kata.hints[:count], start=1):
         say(f"  {number}. {hint}", indent="     ")
     if count < len(kata.hints):
-        say(f"({count} of {len(kata.hints)}; the next one: python -m tools hint {kata.name[:2]} {count + 1})")
+        say(f"({count} of {len(kata.hints)}; the next one: python -m tools hint {kata.number} {count + 1})")
     return 0
 
 
@@ -94,7 +94,7 @@ def starter_source(path, given):
 
 def starter_of(kata, given_source):
     """The path of a kata's kata.py, the starter's text as git has it, and the commit it came from."""
-    path = f"katas/{kata.name}/kata.py"
+    path = learner_file(kata.name)
     source = starter_source(path, given_source)
     starter = subprocess.run(["git", "show", f"{source}:{path}"], cwd=ROOT, capture_output=True, text=True)
     if starter.returncode != 0:
@@ -120,7 +120,7 @@ def reset_kata(args):
             return 1
     if current.exists():
         backup.write_text(current.read_text())
-        say(f"Your version is kept in katas/{kata.name}/{backup.name}.")
+        say(f"Your version is kept in {backup.relative_to(ROOT).as_posix()}.")
     current.write_text(starter)
     say(f"{path} is the starter again (from {source}).")
     return 0

@@ -14,7 +14,7 @@ import pytest
 from tools import progress
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import KataFailure, ThreadWatch, display_path, fail
-from tools.registry import KATAS_DIR, katas
+from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
 CAPTURED_LINES = 20
@@ -55,7 +55,7 @@ def kata_file_for(request):
         return request.config.getoption("kata_file")
     if request.config.getoption("solutions"):
         return request.config.getoption("solutions") / f"{kata_dir.name}.py"
-    return kata_dir / "kata.py"
+    return kata_dir / KATA_FILE
 
 
 @pytest.fixture
@@ -176,8 +176,8 @@ class KataSession:
         self.shown_failure = item.nodeid
         kata = self.katas[name]
         header = (
-            f"You are here: kata {kata.name[:2]}, {kata.title}\n"
-            f"Edit katas/{kata.name}/kata.py; the first check that fails is\n{item.name}:\n\n"
+            f"You are here: kata {kata.number}, {kata.title}\n"
+            f"Edit {learner_file(kata.name)}; the first check that fails is\n{item.name}:\n\n"
         )
         report.longrepr = header + str(report.longrepr) + self._hint_after_repeated_failures(item, name)
 
@@ -193,7 +193,7 @@ class KataSession:
         kata = self.katas[name]
         return _wrapped(
             f"\n\nHint (this check has failed {count} runs in a row): {kata.hints[0]}"
-            f"\nMore hints: python -m tools hint {kata.name[:2]} --all"
+            f"\nMore hints: python -m tools hint {kata.number} --all"
         )
 
     @pytest.hookimpl(tryfirst=True)
