@@ -1,19 +1,19 @@
 import json
 import os
 import subprocess
-import sys
 from types import SimpleNamespace
 
 import pytest
 
 from tools.registry import ROOT, katas
+from tools.runner import fresh_pytest
 from tools.terminal import copy_of_repository, environment_for
 
 
 def run_pytest(*args, cwd=ROOT, **env):
     """Run pytest in a fresh process, as a learner or ptw would, in `cwd` with its own code importable."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--color=no", *map(str, args)],
+        fresh_pytest("--color=no", *args, cache=True),
         cwd=cwd,
         env={**os.environ, **environment_for(cwd), **env},
         capture_output=True,

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tests.conftest import run_pytest
 from tools.registry import SOLUTIONS_DIR, katas, learner_file
+from tools.runner import fresh_pytest
 from tools.terminal import environment_for
 
 ADAPTER = Path(__file__).parent / "data" / "vscode_pytest"
@@ -87,7 +88,7 @@ def adapter_environment(workspace, pipe, **more):
 def discover(workspace, tmp_path):
     """The test ids the Testing view lists after discovery (pytestDiscoveryAdapter.ts)."""
     pipe = tmp_path / f"python-test-discovery-{uuid.uuid4().hex[:20]}"
-    command = [sys.executable, "-m", "pytest", "-p", "vscode_pytest", "--collect-only", *PYTEST_ARGS]
+    command = fresh_pytest("-p", "vscode_pytest", "--collect-only", *PYTEST_ARGS, cache=True)
     code, output, payloads = read_messages(
         pipe, [*command, f"--rootdir={workspace}"], workspace, adapter_environment(workspace, pipe)
     )

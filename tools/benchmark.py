@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from tools.registry import KATAS_DIR, ROOT, SOLUTIONS_DIR, katas, learner_file
+from tools.runner import fresh_pytest
 from tools.terminal import Terminal, copy_of_repository, environment_for
 
 DEADLOCK = ROOT / "tests" / "mistakes" / "04_lock" / "deadlock.py"
@@ -49,7 +50,7 @@ def seconds_for(*pytest_args, rounds):
     for _ in range(rounds):
         began = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *map(str, pytest_args)],
+            fresh_pytest("-q", *pytest_args),
             cwd=ROOT,
             capture_output=True,
             check=False,
@@ -81,7 +82,7 @@ def ctrl_c_to_exit(rounds):
         for _ in range(rounds):
             spinning.unlink(missing_ok=True)
             run = subprocess.Popen(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "katas/01_start_and_join"],
+                fresh_pytest("-q", "katas/01_start_and_join"),
                 cwd=copy,
                 env={**os.environ, **environment_for(copy)},
                 stdout=subprocess.DEVNULL,

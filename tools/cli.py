@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tools import mutants, progress, submission
 from tools.registry import ROOT, katas, learner_file
+from tools.runner import fresh_pytest
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
 WIDTH = 80  # the columns our output and help take at most, as the lessons in ptw
@@ -46,7 +47,7 @@ def styled(text, markup, stream=sys.stdout):
 
 def pytest(*args, capture=True):
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
+        fresh_pytest(*args),
         cwd=ROOT,
         capture_output=capture,
         text=True,

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from tools import judge_guard
 from tools.progress import SOLVED, KataResult, states
 from tools.registry import ROOT, Kata, katas, learner_file
+from tools.runner import fresh_pytest
 
 LEARNER_FILE = re.compile(r"^katas/(?P<kata>[^/]+)/kata\.py$")
 KATA_LINE = re.compile(r"(?P<file>katas/[^/\s]+/kata\.py):(?P<line>\d+)")
@@ -125,8 +126,7 @@ def judge_one_kata(name, work, before, results_file, surroundings):
     environment = {key: value for key, value in os.environ.items() if key not in RUNNER_FILES}
     environment |= {"PYTHONPATH": os.pathsep.join([str(work), *_python_path()]), "PYTHONDONTWRITEBYTECODE": "1"}
     child = subprocess.Popen(
-        [sys.executable, "-m", "pytest", f"katas/{name}", "--all-katas", "-q", "-p", "no:cacheprovider"]
-        + [f"--kata-results={results_file}"],
+        fresh_pytest(f"katas/{name}", "--all-katas", "-q", f"--kata-results={results_file}"),
         cwd=work,
         env={
             **environment,
