@@ -174,7 +174,7 @@ def test_code_that_changes_the_judge_fails_with_a_row_that_says_how(pull_request
     assert "| ✅ solved |" in row(summary, "02")
     assert "| ❌ changed the judge |" in row(summary, "03")
     assert "it wrote to the GitHub runner's file $GITHUB_STEP_SUMMARY" in row(summary, "03")
-    assert "Progress: 5/5" not in summary
+    assert f"Progress: **{KATAS}/{KATAS} solved**" not in summary
     assert "| ❌ changed the judge |" in row(summary, "04")
     assert "printed a line that GitHub reads as a workflow command" in row(summary, "04")
     assert "| ❌ did not finish |" in row(summary, "05")
