@@ -1,7 +1,9 @@
 """Plain pytest focuses on the first unsolved kata; naming a kata or KATAS_ALL=1 shows everything."""
 
 from tests.conftest import run_pytest
-from tools.registry import SOLUTIONS_DIR, learner_file
+from tools.registry import SOLUTIONS_DIR, katas, learner_file
+
+KATA_01 = next(kata for kata in katas() if kata.name == "01_start_and_join")
 
 
 def test_plain_pytest_shows_only_the_first_unsolved_kata(learner_copy, starters):
@@ -44,8 +46,19 @@ def test_katas_all_shows_every_failure(learner_copy, starters):
     assert f"= {starters.tests - starters.passed} failed, {starters.passed} passed" in result.stdout
 
 
-def test_the_first_hint_comes_after_three_failing_runs_at_the_same_check(learner_copy):
+def shown_hint(output):
+    """The automatic hint under the failure, on one line, or None."""
+    flat = " ".join(output.split())
+    return flat.split("Hint (this check has failed ", 1)[1].split(" More hints:")[0] if "Hint (" in flat else None
+
+
+def test_the_first_hint_comes_after_three_failing_runs_of_the_learners_code_not_of_the_starter(learner_copy):
+    starter_runs = [run_pytest(cwd=learner_copy).stdout for _ in range(3)]
+    assert [shown_hint(run) for run in starter_runs] == [None, None, None]
+    kata = learner_copy / learner_file("01_start_and_join")
+    kata.write_text(kata.read_text().replace('print("All done!")', 'print("All done!")  # my first try'))
     runs = [run_pytest(cwd=learner_copy).stdout for _ in range(3)]
-    assert "Hint" not in runs[0] and "Hint" not in runs[1]
-    assert "Hint (this check has failed 3 runs in a row): threading.Thread(target=task" in runs[2]
-    assert "python -m tools hint 01 --all" in runs[2]
+    assert shown_hint(runs[0]) is None and shown_hint(runs[1]) is None
+    assert "the first check that fails is\ntest_each_task_runs_in_a_thread_of_its_own:" in runs[2]
+    assert shown_hint(runs[2]) == f"3 runs in a row): {KATA_01.hints[0]}"
+    assert "More hints: python -m tools hint 01 --all" in runs[2]

@@ -10,8 +10,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from tools import mutants, progress, submission
-from tools.registry import ROOT, katas, learner_file
+from tools import mutants, progress, starters, submission
+from tools.registry import ROOT, katas
 from tools.runner import fresh_pytest
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
@@ -77,30 +77,12 @@ def show_hint(args):
     return 0
 
 
-def starter_source(path, given):
-    """The commit to take the starter from: the one given, else origin's default branch, else
-    the commit that first added the file."""
-    if given:
-        return given
-    upstream = subprocess.run(["git", "rev-parse", "--verify", "-q", "origin/HEAD"], cwd=ROOT, capture_output=True)
-    if upstream.returncode == 0:
-        return "origin/HEAD"
-    added = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%h", "--", path], cwd=ROOT, capture_output=True, text=True
-    ).stdout.split()
-    if not added:
-        raise UsageError(f"git has no starter for {path}; is this a clone of the katas repository?")
-    return added[-1]
-
-
 def starter_of(kata, given_source):
     """The path of a kata's kata.py, the starter's text as git has it, and the commit it came from."""
-    path = learner_file(kata.name)
-    source = starter_source(path, given_source)
-    starter = subprocess.run(["git", "show", f"{source}:{path}"], cwd=ROOT, capture_output=True, text=True)
-    if starter.returncode != 0:
-        raise UsageError(f"could not read {path} at {source}: {starter.stderr.strip()}")
-    return path, starter.stdout, source
+    try:
+        return starters.starter_of(kata, given_source)
+    except starters.NoStarter as error:
+        raise UsageError(str(error)) from None
 
 
 def reset_kata(args):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import progress
+from tools import progress, starters
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import KataFailure, ThreadWatch, display_path, fail
 from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
@@ -182,15 +182,19 @@ class KataSession:
         report.longrepr = header + str(report.longrepr) + self._hint_after_repeated_failures(item, name)
 
     def _hint_after_repeated_failures(self, item, name):
+        """A hint once the same check has failed SHOW_HINT_AFTER runs in a row. Runs of the untouched
+        starter do not count: the streak begins with the learner's first save."""
         cache = getattr(self.config, "cache", None)
         if cache is None:
+            return ""
+        kata = self.katas[name]
+        if starters.is_untouched_starter(kata, kata_file_for(item._request)):
             return ""
         streak = cache.get("katas/failing-streak", {})
         count = streak.get("count", 0) + 1 if streak.get("test") == item.nodeid else 1
         cache.set("katas/failing-streak", {"test": item.nodeid, "count": count})
         if count < SHOW_HINT_AFTER:
             return ""
-        kata = self.katas[name]
         return _wrapped(
             f"\n\nHint (this check has failed {count} runs in a row): {kata.hints[0]}"
             f"\nMore hints: python -m tools hint {kata.number} --all"
