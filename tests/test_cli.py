@@ -52,7 +52,16 @@ def test_hints_come_one_at_a_time_or_all_at_once():
     first = tools("hint", "02").stdout
     assert "1. Make the threads in a loop" in first and "2." not in first
     assert "the next one: python -m tools hint 02 2" in first
-    assert "3. A join() inside the first loop" in tools("hint", "many_tasks", "--all").stdout
+    every = tools("hint", "many_tasks", "--all").stdout
+    kata = next(kata for kata in KATAS if kata.name == "02_many_tasks")
+    assert f"{len(kata.hints)}. " in every and f"{len(kata.hints) + 1}. " not in every
+
+
+def test_hints_say_which_check_they_are_for():
+    every = tools("hint", "01", "--all").stdout
+    checks = [line.split("For the check ")[1].rstrip(":") for line in every.splitlines() if "For the check " in line]
+    assert checks == list(dict.fromkeys(hint.check for hint in KATAS[0].hints))
+    assert every.index("For the check test_all_done_is_printed_after_both_tasks:") < every.index('"All done!" after')
 
 
 def test_progress_shows_where_the_learner_stands(learner_copy):

@@ -3,6 +3,7 @@
 from tests.conftest import run_pytest
 from tools.registry import SOLUTIONS_DIR, katas, learner_file
 
+HERE = SOLUTIONS_DIR.parent
 KATA_01 = next(kata for kata in katas() if kata.name == "01_start_and_join")
 
 
@@ -59,6 +60,19 @@ def test_the_first_hint_comes_after_three_failing_runs_of_the_learners_code_not_
     kata.write_text(kata.read_text().replace('print("All done!")', 'print("All done!")  # my first try'))
     runs = [run_pytest(cwd=learner_copy).stdout for _ in range(3)]
     assert shown_hint(runs[0]) is None and shown_hint(runs[1]) is None
-    assert "the first check that fails is\ntest_each_task_runs_in_a_thread_of_its_own:" in runs[2]
-    assert shown_hint(runs[2]) == f"3 runs in a row): {KATA_01.hints[0]}"
+    check = "test_each_task_runs_in_a_thread_of_its_own"
+    assert f"the first check that fails is\n{check}:" in runs[2]
+    assert shown_hint(runs[2]) == f"3 runs in a row): {KATA_01.hints_for(check)[0]}"
     assert "More hints: python -m tools hint 01 --all" in runs[2]
+
+
+def test_a_failing_check_shows_its_own_first_hint(learner_copy):
+    """Threads started and joined, but "All done!" printed before the joins: the kata's last check fails."""
+    kata = learner_copy / learner_file("01_start_and_join")
+    kata.write_text((HERE / "mistakes" / "01_start_and_join" / "print_before_join.py").read_text())
+    runs = [run_pytest(cwd=learner_copy).stdout for _ in range(3)]
+    check = "test_all_done_is_printed_after_both_tasks"
+    assert f"the first check that fails is\n{check}:" in runs[2]
+    assert shown_hint(runs[1]) is None
+    assert shown_hint(runs[2]) == f"3 runs in a row): {KATA_01.hints_for(check)[0]}"
+    assert KATA_01.hints_for(check)[0] != KATA_01.hints[0].text

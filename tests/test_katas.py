@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from tests.conftest import run_pytest
 from tools.registry import KATAS_DIR, ROOT, katas
 
 KATAS = katas()
@@ -17,12 +18,25 @@ def test_the_registry_lists_every_kata_folder_in_order():
     assert [kata.name for kata in KATAS] == folders
 
 
+def test_every_check_has_a_hint_and_every_hint_is_for_a_check():
+    """The checks as pytest collects them: the test functions of every kata's test_kata.py."""
+    collected = run_pytest("-p", "no:cacheprovider", "--collect-only", "-q", KATAS_DIR).stdout
+    tests = set()
+    for line in collected.splitlines():
+        path, _, test = line.partition("::")
+        if test:  # katas/01_start_and_join/test_kata.py::test_name[parameters]
+            tests.add((path.split("/")[1], test.split("[")[0]))
+    hinted = {(kata.name, hint.check) for kata in KATAS for hint in kata.hints}
+    assert sorted(tests - hinted) == [], "these checks have no hint in katas/katas.toml"
+    assert sorted(hinted - tests) == [], "katas/katas.toml has hints for checks that do not exist"
+    assert len({kata for kata, _ in tests}) == len(KATAS)
+
+
 @BY_NAME
 def test_each_kata_folder_explains_itself(kata):
     for name in ("README.md", "example.py", "kata.py", "test_kata.py"):
         assert (kata.folder / name).is_file(), f"{kata.name} has no {name}"
     assert kata.solution.is_file(), f"{kata.name} has no reference solution"
-    assert 2 <= len(kata.hints) <= 3, f"{kata.name} should have two or three hints"
     readme = (kata.folder / "README.md").read_text()
     assert "## Your task" in readme
     assert f"pytest katas/{kata.name}" in readme

@@ -68,12 +68,19 @@ def show_progress(args):
 
 def show_hint(args):
     kata = find_kata(args.kata)
-    count = len(kata.hints) if args.all else min(max(args.number, 1), len(kata.hints))
+    hints = kata.hints
+    count = len(hints) if args.all else min(max(args.number, 1), len(hints))
     say(f"Hints for kata {kata.number}, {kata.title}:")
-    for number, hint in enumerate(kata.hints[:count], start=1):
-        say(f"  {number}. {hint}", indent="     ")
-    if count < len(kata.hints):
-        say(f"({count} of {len(kata.hints)}; the next one: python -m tools hint {kata.number} {count + 1})")
+    if not hints:
+        say("  (none yet)")
+    check = None
+    for number, hint in enumerate(hints[:count], start=1):
+        if hint.check != check:
+            check = hint.check
+            say(f" For the check {check}:")
+        say(f"  {number}. {hint.text}", indent="     ")
+    if count < len(hints):
+        say(f"({count} of {len(hints)}; the next one: python -m tools hint {kata.number} {count + 1})")
     return 0
 
 

@@ -10,16 +10,26 @@ SOLUTIONS_DIR = ROOT / "tests" / "solutions"
 KATA_FILE = "kata.py"  # the one file a learner edits in each kata folder
 
 
+class RegistryError(Exception):
+    """katas/katas.toml cannot be read as a list of katas."""
+
+
 def learner_file(name):
     """The file a learner edits in kata `name`, as git names it: katas/<name>/kata.py."""
     return f"{KATAS_DIR.name}/{name}/{KATA_FILE}"
 
 
 @dataclass(frozen=True)
+class Hint:
+    check: str  # the test function of the kata's test_kata.py this hint helps with
+    text: str
+
+
+@dataclass(frozen=True)
 class Kata:
     name: str
     title: str
-    hints: tuple[str, ...]
+    hints: tuple[Hint, ...]  # every check's hints, in the order katas.toml lists them
     katas_dir: Path = field(default=KATAS_DIR, compare=False, repr=False)
 
     @property
@@ -40,8 +50,31 @@ class Kata:
     def solution(self):
         return self.katas_dir.parent / "tests" / "solutions" / f"{self.name}.py"
 
+    def hints_for(self, check):
+        """The hints for one check, a test function's name (without parameters), gentlest first."""
+        return [hint.text for hint in self.hints if hint.check == check]
+
 
 def katas(katas_dir=KATAS_DIR):
-    with open(katas_dir / "katas.toml", "rb") as registry:
-        entries = tomllib.load(registry)["kata"]
-    return [Kata(entry["name"], entry["title"], tuple(entry["hints"]), katas_dir) for entry in entries]
+    try:
+        with open(katas_dir / "katas.toml", "rb") as registry:
+            entries = tomllib.load(registry).get("kata", [])
+    except tomllib.TOMLDecodeError as error:
+        raise RegistryError(f"katas/katas.toml is not valid TOML: {error}") from None
+    return [_kata(number, entry, katas_dir) for number, entry in enumerate(entries, start=1)]
+
+
+def _kata(number, entry, katas_dir):
+    missing = [key for key in ("name", "title") if not isinstance(entry.get(key), str)]
+    if missing:
+        raise RegistryError(f"katas/katas.toml: [[kata]] number {number} has no {' and no '.join(missing)}.")
+    hints = entry.get("hints", {})
+    if not isinstance(hints, dict) or not all(
+        isinstance(texts, list) and all(isinstance(text, str) for text in texts) for texts in hints.values()
+    ):
+        raise RegistryError(
+            f"katas/katas.toml: the hints of {entry['name']} should be a table of lists of text,"
+            ' [kata.hints] with lines like test_name = ["first hint", "second hint"].'
+        )
+    found = tuple(Hint(check, text) for check, texts in hints.items() for text in texts)
+    return Kata(entry["name"], entry["title"], found, katas_dir)
