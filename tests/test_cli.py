@@ -136,8 +136,51 @@ def test_verify_judges_the_starters_from_git_in_a_learners_copy_with_every_kata_
     git(learner_copy, "commit", "-q", "-am", "my solutions")
     result = tools("verify", cwd=learner_copy)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "katas/katas.toml     lists every kata folder; each complete, hinted  ok" in result.stdout
     for kata in KATAS:
         assert f"{kata.name:<20} starter fails: yes  solution passes: yes  ok" in result.stdout
+
+
+def test_verify_reports_each_problem_of_the_registry_as_a_whole(learner_copy):
+    registry = learner_copy / "katas" / "katas.toml"
+    text = registry.read_text().replace("test_main_waits_for_both_threads =", "test_main_waits =")
+    registry.write_text(text + '\n[[kata]]\nname = "07_pools"\ntitle = "Pools"\n')
+    (learner_copy / "katas" / "06_queues").mkdir()
+    (learner_copy / "katas" / "06_queues" / "README.md").write_text("# 06\n")
+    (learner_copy / "katas" / "03_race_condition" / "example.py").unlink()
+    (learner_copy / "tests" / "solutions" / "04_lock.py").rename(learner_copy / "tests" / "solutions" / "08_old.py")
+    for cases in ("mistakes", "variants", "tampering"):
+        (learner_copy / "tests" / cases / "09_gone").mkdir()
+    result = tools("verify", "01", "04", cwd=learner_copy)
+    assert result.returncode == 1
+    said = " ".join(result.stdout.split())
+    for problem in [
+        "katas/katas.toml PROBLEM",
+        'katas/06_queues/ is not in katas/katas.toml: add a [[kata]] with name = "06_queues", or remove the folder.',
+        "katas/katas.toml lists 07_pools, but there is no folder katas/07_pools/.",
+        "katas/03_race_condition/ has no example.py: every kata folder has README.md, example.py, kata.py,"
+        " test_kata.py.",
+        "04_lock has no reference solution: write tests/solutions/04_lock.py.",
+        "01_start_and_join: the check test_main_waits_for_both_threads has no hint: add"
+        ' test_main_waits_for_both_threads = ["..."] under 01_start_and_join\'s [kata.hints] in katas/katas.toml.',
+        "01_start_and_join: katas/katas.toml has hints for test_main_waits, but"
+        " katas/01_start_and_join/test_kata.py has no test of that name.",
+        "tests/solutions/08_old.py is the solution of no kata in katas/katas.toml: rename or remove it.",
+        "tests/mistakes/09_gone/ names no kata in katas/katas.toml: rename or remove it.",
+        "tests/variants/09_gone/ names no kata in katas/katas.toml: rename or remove it.",
+        "tests/tampering/09_gone/ names no kata in katas/katas.toml: rename or remove it.",
+        "04_lock not judged: its files are missing (see above) PROBLEM",
+        "01_start_and_join starter fails: yes solution passes: yes ok",
+    ]:
+        assert problem in said, problem
+    assert result.stdout.count("  - ") == 10, result.stdout
+
+
+def test_verify_reports_a_registry_it_cannot_read(learner_copy):
+    (learner_copy / "katas" / "katas.toml").write_text('[[kata]]\nname = "01_start_and_join"\n')
+    result = tools("verify", cwd=learner_copy)
+    assert result.returncode == 1
+    assert "katas/katas.toml: [[kata]] number 1 has no title." in " ".join(result.stdout.split())
 
 
 def test_verify_reports_a_kata_whose_starter_already_passes(learner_copy):

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests.conftest import run_pytest
-from tools.registry import KATAS_DIR, ROOT, katas
+from tools.registry import KATAS_DIR, ROOT, katas, problems
 
 KATAS = katas()
 BY_NAME = pytest.mark.parametrize("kata", KATAS, ids=[kata.name for kata in KATAS])
@@ -16,6 +16,11 @@ BY_NAME = pytest.mark.parametrize("kata", KATAS, ids=[kata.name for kata in KATA
 def test_the_registry_lists_every_kata_folder_in_order():
     folders = sorted(path.name for path in KATAS_DIR.iterdir() if path.is_dir() and path.name[:2].isdigit())
     assert [kata.name for kata in KATAS] == folders
+
+
+def test_the_registry_as_a_whole_has_no_problems():
+    """What `python -m tools verify` checks before it judges any kata."""
+    assert problems() == []
 
 
 def test_every_check_has_a_hint_and_every_hint_is_for_a_check():

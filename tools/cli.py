@@ -10,8 +10,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from tools import mutants, progress, starters, submission
-from tools.registry import ROOT, katas
+from tools import mutants, progress, registry, starters, submission
+from tools.registry import KATA_FILE, ROOT, katas
 from tools.runner import fresh_pytest
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
@@ -117,20 +117,34 @@ def reset_kata(args):
 
 
 def verify(args):
-    """Every starter, as git has it, fails its tests and every reference solution passes them."""
-    chosen = [find_kata(name) for name in args.katas] if args.katas else katas()
-    all_good = True
+    """The registry as a whole is sound, every starter, as git has it, fails its tests and every
+    reference solution passes them."""
+    ok, problem = styled("ok", {"green": True}), styled("PROBLEM", {"red": True})
+    found = registry.problems()
+    whole = problem if found else f"lists every kata folder; each complete, hinted  {ok}"
+    print(f"{'katas/katas.toml':<20} {whole}")
+    for sentence in found:
+        say(f"  - {sentence}", indent="    ")
+    try:
+        chosen = [find_kata(name) for name in args.katas] if args.katas else katas()
+    except registry.RegistryError:
+        return 1
+    all_good = not found
     for kata in chosen:
+        if not all(path.is_file() for path in (kata.kata_file, kata.folder / "test_kata.py", kata.solution)):
+            all_good = False
+            print(f"{kata.name:<20} not judged: its files are missing (see above)  {problem}")
+            continue
         _, starter, _ = starter_of(kata, args.source)
         with tempfile.TemporaryDirectory() as scratch:
             # The working kata.py may be the learner's solution; judge the starter in its place.
-            starter_file = Path(scratch) / "kata.py"
+            starter_file = Path(scratch) / KATA_FILE
             starter_file.write_text(starter)
             starter_fails = pytest("-q", kata.folder, f"--kata-file={starter_file}").returncode == 1
         solution_passes = pytest("-q", kata.folder, f"--kata-file={kata.solution}").returncode == 0
         good = starter_fails and solution_passes
         all_good &= good
-        verdict = styled("ok", {"green": True}) if good else styled("PROBLEM", {"red": True})
+        verdict = ok if good else problem
         print(
             f"{kata.name:<20} starter fails: {'yes' if starter_fails else 'NO '}"
             f"  solution passes: {'yes' if solution_passes else 'NO '}  {verdict}"
@@ -189,8 +203,9 @@ def parser():
 
     check = add_command(
         "verify",
-        help="for maintainers: every starter fails, every reference solution passes",
-        description="Judge each kata's starter, taken from git as reset takes it, and its reference solution.",
+        help="for maintainers: the registry is sound, every starter fails, every reference solution passes",
+        description="Check katas/katas.toml against the kata folders, the solutions and the checks' hints,"
+        " then judge each kata's starter, taken from git as reset takes it, and its reference solution.",
     )
     check.add_argument("katas", nargs="*", help="katas to check (default: all)")
     add_starter_source(check)
@@ -230,6 +245,9 @@ def main(argv=None):
     except UsageError as error:
         say(f"python -m tools {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except registry.RegistryError as error:
+        say(f"python -m tools {args.command}: error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(file=sys.stderr)
         say("Stopped (Ctrl-C).", file=sys.stderr)
