@@ -1,19 +1,19 @@
 import json
 import os
 import subprocess
-import sys
 from types import SimpleNamespace
 
 import pytest
 
 from tools.registry import ROOT, katas
+from tools.runner import fresh_pytest
 from tools.terminal import copy_of_repository, environment_for
 
 
 def run_pytest(*args, cwd=ROOT, **env):
     """Run pytest in a fresh process, as a learner or ptw would, in `cwd` with its own code importable."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--color=no", *map(str, args)],
+        fresh_pytest("--color=no", *args, cache=True),
         cwd=cwd,
         env={**os.environ, **environment_for(cwd), **env},
         capture_output=True,
@@ -32,12 +32,19 @@ def run_katas():
 def starters(tmp_path_factory):
     """What the starters give, read from a run rather than written into tests, so that a new kata is
     one folder and one registry entry: how many katas and kata tests there are, and how many of
-    those tests the starters already pass."""
+    those tests the starters already pass, in all and kata by kata (`by_kata[name].tests`)."""
     results_file = tmp_path_factory.mktemp("starters") / "results.json"
     run_pytest("-p", "no:cacheprovider", "--all-katas", f"--kata-results={results_file}")
-    results = json.loads(results_file.read_text()).values()
-    passed = sum(result["passed"] for result in results)
-    return SimpleNamespace(katas=len(katas()), tests=passed + sum(len(r["failed"]) for r in results), passed=passed)
+    by_kata = {
+        name: SimpleNamespace(tests=result["passed"] + len(result["failed"]), passed=result["passed"])
+        for name, result in json.loads(results_file.read_text()).items()
+    }
+    return SimpleNamespace(
+        katas=len(katas()),
+        tests=sum(kata.tests for kata in by_kata.values()),
+        passed=sum(kata.passed for kata in by_kata.values()),
+        by_kata=by_kata,
+    )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import GIT_IDENTITY
 from tools.benchmark import SPINS_FOREVER
-from tools.registry import ROOT, SOLUTIONS_DIR, katas
+from tools.registry import ROOT, SOLUTIONS_DIR, katas, learner_file
 from tools.terminal import Terminal, environment_for
 
 KATAS = katas()
@@ -52,11 +52,20 @@ def test_hints_come_one_at_a_time_or_all_at_once():
     first = tools("hint", "02").stdout
     assert "1. Make the threads in a loop" in first and "2." not in first
     assert "the next one: python -m tools hint 02 2" in first
-    assert "3. A join() inside the first loop" in tools("hint", "many_tasks", "--all").stdout
+    every = tools("hint", "many_tasks", "--all").stdout
+    kata = next(kata for kata in KATAS if kata.name == "02_many_tasks")
+    assert f"{len(kata.hints)}. " in every and f"{len(kata.hints) + 1}. " not in every
+
+
+def test_hints_say_which_check_they_are_for():
+    every = tools("hint", "01", "--all").stdout
+    checks = [line.split("For the check ")[1].rstrip(":") for line in every.splitlines() if "For the check " in line]
+    assert checks == list(dict.fromkeys(hint.check for hint in KATAS[0].hints))
+    assert every.index("For the check test_all_done_is_printed_after_both_tasks:") < every.index('"All done!" after')
 
 
 def test_progress_shows_where_the_learner_stands(learner_copy):
-    solved = learner_copy / "katas" / "01_start_and_join" / "kata.py"
+    solved = learner_copy / learner_file("01_start_and_join")
     solved.write_text((SOLUTIONS_DIR / "01_start_and_join.py").read_text())
     result = tools("progress", cwd=learner_copy)
     assert result.returncode == 0
@@ -74,7 +83,7 @@ def test_progress_is_coloured_only_on_a_terminal_without_no_color(learner_copy, 
 
 
 def test_reset_puts_the_starter_back_and_keeps_the_learners_version(learner_copy):
-    kata = learner_copy / "katas" / "02_many_tasks" / "kata.py"
+    kata = learner_copy / learner_file("02_many_tasks")
     starter = kata.read_text()
     kata.write_text("my attempt\n")
     result = tools("reset", "02", "--yes", cwd=learner_copy)
@@ -89,7 +98,7 @@ def test_reset_puts_the_starter_back_and_keeps_the_learners_version(learner_copy
 
 
 def test_reset_does_not_replace_anything_without_asking(learner_copy):
-    kata = learner_copy / "katas" / "02_many_tasks" / "kata.py"
+    kata = learner_copy / learner_file("02_many_tasks")
     kata.write_text("my attempt\n")
     result = tools("reset", "02", cwd=learner_copy)
     assert result.returncode == 2
@@ -99,7 +108,7 @@ def test_reset_does_not_replace_anything_without_asking(learner_copy):
 
 @pytest.mark.parametrize("answer, replaced", [("n", False), ("y", True)])
 def test_reset_asks_on_a_terminal(learner_copy, answer, replaced):
-    kata = learner_copy / "katas" / "03_race_condition" / "kata.py"
+    kata = learner_copy / learner_file("03_race_condition")
     starter = kata.read_text()
     kata.write_text("my attempt\n")
     env = environment_for(learner_copy)
@@ -118,7 +127,7 @@ def git(copy, *args):
 
 def solve(copy, *names):
     for name in names:
-        (copy / "katas" / name / "kata.py").write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
+        (copy / learner_file(name)).write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
 
 
 def test_verify_judges_the_starters_from_git_in_a_learners_copy_with_every_kata_solved(learner_copy):
@@ -127,8 +136,51 @@ def test_verify_judges_the_starters_from_git_in_a_learners_copy_with_every_kata_
     git(learner_copy, "commit", "-q", "-am", "my solutions")
     result = tools("verify", cwd=learner_copy)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "katas/katas.toml     lists every kata folder; each complete, hinted  ok" in result.stdout
     for kata in KATAS:
         assert f"{kata.name:<20} starter fails: yes  solution passes: yes  ok" in result.stdout
+
+
+def test_verify_reports_each_problem_of_the_registry_as_a_whole(learner_copy):
+    registry = learner_copy / "katas" / "katas.toml"
+    text = registry.read_text().replace("test_main_waits_for_both_threads =", "test_main_waits =")
+    registry.write_text(text + '\n[[kata]]\nname = "07_pools"\ntitle = "Pools"\n')
+    (learner_copy / "katas" / "06_queues").mkdir()
+    (learner_copy / "katas" / "06_queues" / "README.md").write_text("# 06\n")
+    (learner_copy / "katas" / "03_race_condition" / "example.py").unlink()
+    (learner_copy / "tests" / "solutions" / "04_lock.py").rename(learner_copy / "tests" / "solutions" / "08_old.py")
+    for cases in ("mistakes", "variants", "tampering"):
+        (learner_copy / "tests" / cases / "09_gone").mkdir()
+    result = tools("verify", "01", "04", cwd=learner_copy)
+    assert result.returncode == 1
+    said = " ".join(result.stdout.split())
+    for problem in [
+        "katas/katas.toml PROBLEM",
+        'katas/06_queues/ is not in katas/katas.toml: add a [[kata]] with name = "06_queues", or remove the folder.',
+        "katas/katas.toml lists 07_pools, but there is no folder katas/07_pools/.",
+        "katas/03_race_condition/ has no example.py: every kata folder has README.md, example.py, kata.py,"
+        " test_kata.py.",
+        "04_lock has no reference solution: write tests/solutions/04_lock.py.",
+        "01_start_and_join: the check test_main_waits_for_both_threads has no hint: add"
+        ' test_main_waits_for_both_threads = ["..."] under 01_start_and_join\'s [kata.hints] in katas/katas.toml.',
+        "01_start_and_join: katas/katas.toml has hints for test_main_waits, but"
+        " katas/01_start_and_join/test_kata.py has no test of that name.",
+        "tests/solutions/08_old.py is the solution of no kata in katas/katas.toml: rename or remove it.",
+        "tests/mistakes/09_gone/ names no kata in katas/katas.toml: rename or remove it.",
+        "tests/variants/09_gone/ names no kata in katas/katas.toml: rename or remove it.",
+        "tests/tampering/09_gone/ names no kata in katas/katas.toml: rename or remove it.",
+        "04_lock not judged: its files are missing (see above) PROBLEM",
+        "01_start_and_join starter fails: yes solution passes: yes ok",
+    ]:
+        assert problem in said, problem
+    assert result.stdout.count("  - ") == 10, result.stdout
+
+
+def test_verify_reports_a_registry_it_cannot_read(learner_copy):
+    (learner_copy / "katas" / "katas.toml").write_text('[[kata]]\nname = "01_start_and_join"\n')
+    result = tools("verify", cwd=learner_copy)
+    assert result.returncode == 1
+    assert "katas/katas.toml: [[kata]] number 1 has no title." in " ".join(result.stdout.split())
 
 
 def test_verify_reports_a_kata_whose_starter_already_passes(learner_copy):
@@ -160,14 +212,14 @@ WHAT_WE_PRINT = [
 @pytest.mark.parametrize("command", WHAT_WE_PRINT, ids=" ".join)
 def test_what_we_print_fits_100_columns_even_on_a_wider_terminal(learner_copy, command):
     solve(learner_copy, "01_start_and_join")
-    (learner_copy / "katas" / "02_many_tasks" / "kata.py").write_text("my attempt\n")
+    (learner_copy / learner_file("02_many_tasks")).write_text("my attempt\n")
     result = tools(*command, cwd=learner_copy, COLUMNS="200")
     assert result.stdout + result.stderr
     assert lines_too_wide(result.stdout + result.stderr) == []
 
 
 def test_the_reset_question_fits_100_columns(learner_copy):
-    kata = learner_copy / "katas" / "03_race_condition" / "kata.py"
+    kata = learner_copy / learner_file("03_race_condition")
     kata.write_text("my attempt\n")
     env = environment_for(learner_copy)
     with Terminal(f"{sys.executable} -m tools reset 03", learner_copy, env, width=200) as terminal:
@@ -179,7 +231,7 @@ def test_the_reset_question_fits_100_columns(learner_copy):
 
 
 def test_ctrl_c_during_progress_stops_it_without_a_traceback(learner_copy):
-    (learner_copy / "katas" / "01_start_and_join" / "kata.py").write_text(SPINS_FOREVER)
+    (learner_copy / learner_file("01_start_and_join")).write_text(SPINS_FOREVER)
     progress = subprocess.Popen(
         [sys.executable, "-m", "tools", "progress"],
         cwd=learner_copy,

@@ -16,6 +16,7 @@ from packaging.version import Version
 
 from tests.readme import commands_under, setup_command
 from tools.registry import ROOT, katas
+from tools.runner import fresh_pytest
 
 DEVCONTAINER = json5.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text())
 VSCODE_SETTINGS = json.loads((ROOT / ".vscode" / "settings.json").read_text())
@@ -100,7 +101,7 @@ def test_the_container_and_local_vscode_recommend_the_same_extensions():
 
 def collected(*args):
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        fresh_pytest("--collect-only", "-q", *args),
         cwd=ROOT,
         capture_output=True,
         text=True,

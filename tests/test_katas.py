@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from tools.registry import KATAS_DIR, ROOT, katas
+from tests.conftest import run_pytest
+from tools.registry import KATAS_DIR, ROOT, katas, problems
 
 KATAS = katas()
 BY_NAME = pytest.mark.parametrize("kata", KATAS, ids=[kata.name for kata in KATAS])
@@ -17,12 +18,30 @@ def test_the_registry_lists_every_kata_folder_in_order():
     assert [kata.name for kata in KATAS] == folders
 
 
+def test_the_registry_as_a_whole_has_no_problems():
+    """What `python -m tools verify` checks before it judges any kata."""
+    assert problems() == []
+
+
+def test_every_check_has_a_hint_and_every_hint_is_for_a_check():
+    """The checks as pytest collects them: the test functions of every kata's test_kata.py."""
+    collected = run_pytest("-p", "no:cacheprovider", "--collect-only", "-q", KATAS_DIR).stdout
+    tests = set()
+    for line in collected.splitlines():
+        path, _, test = line.partition("::")
+        if test:  # katas/01_start_and_join/test_kata.py::test_name[parameters]
+            tests.add((path.split("/")[1], test.split("[")[0]))
+    hinted = {(kata.name, hint.check) for kata in KATAS for hint in kata.hints}
+    assert sorted(tests - hinted) == [], "these checks have no hint in katas/katas.toml"
+    assert sorted(hinted - tests) == [], "katas/katas.toml has hints for checks that do not exist"
+    assert len({kata for kata, _ in tests}) == len(KATAS)
+
+
 @BY_NAME
 def test_each_kata_folder_explains_itself(kata):
     for name in ("README.md", "example.py", "kata.py", "test_kata.py"):
         assert (kata.folder / name).is_file(), f"{kata.name} has no {name}"
     assert kata.solution.is_file(), f"{kata.name} has no reference solution"
-    assert 2 <= len(kata.hints) <= 3, f"{kata.name} should have two or three hints"
     readme = (kata.folder / "README.md").read_text()
     assert "## Your task" in readme
     assert f"pytest katas/{kata.name}" in readme
@@ -57,7 +76,7 @@ def main_block(path):
 @pytest.mark.parametrize("kind", ["starter", "reference solution"])
 @BY_NAME
 def test_running_a_kata_file_directly_shows_what_it_does(kata, kind):
-    path = kata.folder / "kata.py" if kind == "starter" else kata.solution
+    path = kata.kata_file if kind == "starter" else kata.solution
     # The timeout only ends a hang; how long a file takes is no verdict.
     result = subprocess.run(
         [sys.executable, path.relative_to(ROOT)], cwd=ROOT, capture_output=True, text=True, timeout=60
@@ -69,7 +88,7 @@ def test_running_a_kata_file_directly_shows_what_it_does(kata, kind):
 @BY_NAME
 def test_every_complete_kata_file_ends_as_its_starter_does(kata):
     """Solutions, mistakes and variants are whole kata.py files: run directly, each does what the starter does."""
-    starter = main_block(kata.folder / "kata.py")
+    starter = main_block(kata.kata_file)
     assert starter, f"katas/{kata.name}/kata.py has no if __name__ == '__main__': block"
     tests = ROOT / "tests"
     others = [kata.solution, *tests.glob(f"mistakes/{kata.name}/*.py"), *tests.glob(f"variants/{kata.name}/*.py")]

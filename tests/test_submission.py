@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests.conftest import GIT_IDENTITY
-from tools.registry import SOLUTIONS_DIR, katas
+from tools.registry import SOLUTIONS_DIR, katas, learner_file
 from tools.terminal import environment_for
 
 HERE = SOLUTIONS_DIR.parent
@@ -80,7 +80,7 @@ KATAS = len(katas())
 
 
 def test_a_correct_kata_passes(pull_request):
-    status, summary, annotations = pull_request({"katas/01_start_and_join/kata.py": solution("01_start_and_join")})
+    status, summary, annotations = pull_request({learner_file("01_start_and_join"): solution("01_start_and_join")})
     assert status == 0
     assert f"✅ **The check passes.** Progress: **1/{KATAS} solved**." in summary
     assert "| 01 Start two threads, then join them | yes | ✅ solved |  |" in summary
@@ -90,7 +90,7 @@ def test_a_correct_kata_passes(pull_request):
 
 def test_a_wrong_kata_fails_with_the_lesson_on_the_learners_line(pull_request):
     wrong = (HERE / "mistakes" / "02_many_tasks" / "join_inside_the_start_loop.py").read_text()
-    status, summary, annotations = pull_request({"katas/02_many_tasks/kata.py": wrong})
+    status, summary, annotations = pull_request({learner_file("02_many_tasks"): wrong})
     assert status == 1
     assert f"❌ **The check fails.** Progress: **0/{KATAS} solved**." in summary
     assert "| 02 One thread per task, for any number of tasks | yes | ❌ not yet | " in summary
@@ -104,7 +104,7 @@ def test_changing_a_kata_test_fails_and_names_the_file(pull_request):
     cheat = "def test_nothing():\n    pass\n"
     wrong = (HERE / "mistakes" / "02_many_tasks" / "no_join.py").read_text()
     status, summary, annotations = pull_request(
-        {"katas/02_many_tasks/test_kata.py": cheat, "katas/02_many_tasks/kata.py": wrong}
+        {"katas/02_many_tasks/test_kata.py": cheat, learner_file("02_many_tasks"): wrong}
     )
     assert status == 1
     assert "- `katas/02_many_tasks/test_kata.py`: the check uses the base branch's version" in summary
@@ -124,7 +124,7 @@ def test_a_readme_change_alone_passes_and_says_no_kata_changed(pull_request):
 
 def test_ruff_findings_are_warnings_unless_the_teacher_turns_them_up(pull_request):
     messy = solution("01_start_and_join") + "import os\n"
-    status, _, annotations = pull_request({"katas/01_start_and_join/kata.py": messy}, lint="error")
+    status, _, annotations = pull_request({learner_file("01_start_and_join"): messy}, lint="error")
     assert status == 1
     assert any(
         line.startswith("::error file=katas/01_start_and_join/kata.py,line=") and "ruff F401" in line
@@ -134,20 +134,20 @@ def test_ruff_findings_are_warnings_unless_the_teacher_turns_them_up(pull_reques
 
 def test_ruff_findings_are_warnings_by_default(pull_request):
     messy = solution("01_start_and_join") + "import os\n"
-    status, _, annotations = pull_request({"katas/01_start_and_join/kata.py": messy})
+    status, _, annotations = pull_request({learner_file("01_start_and_join"): messy})
     assert status == 0
     assert any(line.startswith("::warning file=katas/01_start_and_join/kata.py,line=") for line in annotations)
 
 
 def test_every_kata_solved_honestly_passes_each_judged_in_a_process_of_its_own(pull_request):
-    status, summary, annotations = pull_request({f"katas/{kata.name}/kata.py": solution(kata.name) for kata in katas()})
+    status, summary, annotations = pull_request({learner_file(kata.name): solution(kata.name) for kata in katas()})
     assert status == 0, summary
     assert f"✅ **The check passes.** Progress: **{KATAS}/{KATAS} solved**." in summary
     assert annotations == []
 
 
 def test_one_kata_is_judged_alone_for_a_point_of_its_own(pull_request):
-    changes = {"katas/01_start_and_join/kata.py": solution("01_start_and_join")}
+    changes = {learner_file("01_start_and_join"): solution("01_start_and_join")}
     status, summary, _ = pull_request(changes, kata="01")
     assert status == 0
     assert "Progress: **1/1 solved**." in summary
@@ -160,11 +160,11 @@ def test_one_kata_is_judged_alone_for_a_point_of_its_own(pull_request):
 def test_code_that_changes_the_judge_fails_with_a_row_that_says_how(pull_request):
     status, summary, annotations = pull_request(
         {
-            "katas/01_start_and_join/kata.py": tampering("01_start_and_join/replaces_the_check_helpers"),
-            "katas/02_many_tasks/kata.py": solution("02_many_tasks"),
-            "katas/03_race_condition/kata.py": tampering("03_race_condition/writes_the_step_summary"),
-            "katas/04_lock/kata.py": tampering("04_lock/prints_workflow_commands"),
-            "katas/05_lifecycle/kata.py": tampering("05_lifecycle/exits_after_faking_a_pass"),
+            learner_file("01_start_and_join"): tampering("01_start_and_join/replaces_the_check_helpers"),
+            learner_file("02_many_tasks"): solution("02_many_tasks"),
+            learner_file("03_race_condition"): tampering("03_race_condition/writes_the_step_summary"),
+            learner_file("04_lock"): tampering("04_lock/prints_workflow_commands"),
+            learner_file("05_lifecycle"): tampering("05_lifecycle/exits_after_faking_a_pass"),
         }
     )
     assert status == 1
@@ -174,7 +174,7 @@ def test_code_that_changes_the_judge_fails_with_a_row_that_says_how(pull_request
     assert "| ✅ solved |" in row(summary, "02")
     assert "| ❌ changed the judge |" in row(summary, "03")
     assert "it wrote to the GitHub runner's file $GITHUB_STEP_SUMMARY" in row(summary, "03")
-    assert "Progress: 5/5" not in summary
+    assert f"Progress: **{KATAS}/{KATAS} solved**" not in summary
     assert "| ❌ changed the judge |" in row(summary, "04")
     assert "printed a line that GitHub reads as a workflow command" in row(summary, "04")
     assert "| ❌ did not finish |" in row(summary, "05")
@@ -191,7 +191,7 @@ def test_code_that_changes_the_judge_fails_with_a_row_that_says_how(pull_request
 
 def test_patching_pytests_reports_fails(pull_request):
     status, summary, _ = pull_request(
-        {"katas/01_start_and_join/kata.py": tampering("01_start_and_join/patches_pytest_reports")}
+        {learner_file("01_start_and_join"): tampering("01_start_and_join/patches_pytest_reports")}
     )
     assert status == 1
     assert "| ❌ changed the judge |" in row(summary, "01")
@@ -202,8 +202,8 @@ def test_rewriting_another_katas_tests_fails_and_cannot_reach_that_katas_verdict
     wrong = (HERE / "mistakes" / "02_many_tasks" / "no_join.py").read_text()
     status, summary, _ = pull_request(
         {
-            "katas/01_start_and_join/kata.py": tampering("01_start_and_join/rewrites_another_katas_tests"),
-            "katas/02_many_tasks/kata.py": wrong,
+            learner_file("01_start_and_join"): tampering("01_start_and_join/rewrites_another_katas_tests"),
+            learner_file("02_many_tasks"): wrong,
         }
     )
     assert status == 1
@@ -216,8 +216,8 @@ def test_rewriting_another_katas_tests_fails_and_cannot_reach_that_katas_verdict
 def test_changing_the_checks_own_files_stops_the_judging(pull_request):
     status, summary, _ = pull_request(
         {
-            "katas/01_start_and_join/kata.py": tampering("01_start_and_join/changes_the_checks_own_files"),
-            "katas/02_many_tasks/kata.py": solution("02_many_tasks"),
+            learner_file("01_start_and_join"): tampering("01_start_and_join/changes_the_checks_own_files"),
+            learner_file("02_many_tasks"): solution("02_many_tasks"),
         }
     )
     assert status == 1

@@ -23,7 +23,8 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from tests.conftest import run_pytest
-from tools.registry import SOLUTIONS_DIR, katas
+from tools.registry import SOLUTIONS_DIR, katas, learner_file
+from tools.runner import fresh_pytest
 from tools.terminal import environment_for
 
 ADAPTER = Path(__file__).parent / "data" / "vscode_pytest"
@@ -87,7 +88,7 @@ def adapter_environment(workspace, pipe, **more):
 def discover(workspace, tmp_path):
     """The test ids the Testing view lists after discovery (pytestDiscoveryAdapter.ts)."""
     pipe = tmp_path / f"python-test-discovery-{uuid.uuid4().hex[:20]}"
-    command = [sys.executable, "-m", "pytest", "-p", "vscode_pytest", "--collect-only", *PYTEST_ARGS]
+    command = fresh_pytest("-p", "vscode_pytest", "--collect-only", *PYTEST_ARGS, cache=True)
     code, output, payloads = read_messages(
         pipe, [*command, f"--rootdir={workspace}"], workspace, adapter_environment(workspace, pipe)
     )
@@ -177,9 +178,9 @@ def test_a_solved_a_broken_a_stuck_and_a_never_ending_kata_are_passes_and_lesson
         "02_many_tasks": MISTAKES / "02_many_tasks" / "syntax_error.py",
         "04_lock": MISTAKES / "04_lock" / "deadlock.py",
     }.items():
-        (learner_copy / "katas" / kata / "kata.py").write_text(source.read_text())
+        (learner_copy / learner_file(kata)).write_text(source.read_text())
     # A thread left waiting for ever, which must not keep the run from ending with 0.
-    kata_05 = learner_copy / "katas" / "05_lifecycle" / "kata.py"
+    kata_05 = learner_copy / learner_file("05_lifecycle")
     stray = 'threading.Thread(target=threading.Event().wait, daemon=False, name="waits-forever").start()'
     kata_05.write_text(kata_05.read_text().replace("    return None", f"    {stray}\n    return None", 1))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tools.benchmark import SPINS_FOREVER
-from tools.registry import SOLUTIONS_DIR, katas
+from tools.registry import SOLUTIONS_DIR, katas, learner_file
 from tools.terminal import Terminal, environment_for
 
 KATAS = len(katas())  # in the progress line, "0/5 solved"
@@ -67,7 +67,7 @@ def expect_no_pytest_left(folder):
 def watching(learner_copy):
     with Terminal("ptw", learner_copy, environment_for(learner_copy)) as terminal:
         terminal.wait_for("You are here: kata 01", f"0/{KATAS} solved")
-        yield terminal, learner_copy / "katas" / "01_start_and_join" / "kata.py"
+        yield terminal, learner_copy / learner_file("01_start_and_join")
         terminal.press("C-c")
 
 
@@ -107,7 +107,7 @@ def test_ptw_colours_the_verdict_unless_no_color_is_set(learner_copy, no_color, 
 
 @pytest.mark.timeout(60)
 def test_ctrl_c_during_a_stuck_run_ends_ptw_without_a_traceback(learner_copy):
-    kata = learner_copy / "katas" / "01_start_and_join" / "kata.py"
+    kata = learner_copy / learner_file("01_start_and_join")
     spinning = learner_copy / "spinning"
     with Terminal("ptw; echo ptw has ended", learner_copy, environment_for(learner_copy)) as terminal:
         terminal.wait_for(f"0/{KATAS} solved")

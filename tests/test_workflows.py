@@ -16,7 +16,7 @@ import yaml
 from tests.conftest import GIT_IDENTITY
 from tests.readme import commands_under, setup_command
 from tests.test_devcontainer import image_tag
-from tools.registry import ROOT, SOLUTIONS_DIR, katas
+from tools.registry import ROOT, SOLUTIONS_DIR, katas, learner_file
 from tools.terminal import copy_of_repository
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -147,7 +147,7 @@ def test_every_run_step_of_the_submission_workflow_works_in_a_fresh_clone(tmp_pa
     subprocess.run(["git", "clone", "-q", ROOT, origin], check=True)
     git = {**os.environ, **GIT_IDENTITY}
     base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=origin, capture_output=True, text=True).stdout.strip()
-    kata = origin / "katas" / "01_start_and_join" / "kata.py"
+    kata = origin / learner_file("01_start_and_join")
     kata.write_text((SOLUTIONS_DIR / "01_start_and_join.py").read_text())
     subprocess.run(["git", "commit", "-q", "-am", "Solve kata 01"], cwd=origin, check=True, env=git)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=origin, capture_output=True, text=True).stdout.strip()
@@ -206,7 +206,7 @@ def test_the_classroom_workflow_gives_one_point_per_kata_and_reports_them_all():
     assert [step["with"]["test-name"] for step in graders] == [kata.name for kata in katas()]
     for step, kata in zip(graders, katas(), strict=True):
         assert step["with"]["max-score"] == 1
-        assert step["with"]["command"].endswith(f" --kata {kata.name[:2]}")
+        assert step["with"]["command"].endswith(f" --kata {kata.number}")
         assert step["id"].isalnum()  # the reporter accepts step ids of letters and digits only
     reporter = load(CLASSROOM)["jobs"]["grade"]["steps"][-1]
     assert reporter["uses"].startswith("classroom-resources/autograding-grading-reporter@")
@@ -280,7 +280,7 @@ def test_the_classroom_workflow_finds_the_starter_commit(tmp_path, shape):
         commit_all(repo, "A teacher's copy", GIT_IDENTITY)
     else:
         starter = classroom_repository(repo, workflow_commit_first=shape == "workflow commit first")
-    (repo / "katas" / "01_start_and_join" / "kata.py").write_text((SOLUTIONS_DIR / "01_start_and_join.py").read_text())
+    (repo / learner_file("01_start_and_join")).write_text((SOLUTIONS_DIR / "01_start_and_join.py").read_text())
     commit_all(repo, "Solve kata 01", GIT_IDENTITY)
     output = tmp_path / "output"
     output.write_text("")
@@ -297,9 +297,7 @@ def test_every_step_of_the_classroom_workflow_grades_a_classroom_repository(tmp_
     where the learner solved kata 01 and replaced kata 02's tests with ones that always pass."""
     origin = tmp_path / "origin"
     starter = classroom_repository(origin)
-    (origin / "katas" / "01_start_and_join" / "kata.py").write_text(
-        (SOLUTIONS_DIR / "01_start_and_join.py").read_text()
-    )
+    (origin / learner_file("01_start_and_join")).write_text((SOLUTIONS_DIR / "01_start_and_join.py").read_text())
     (origin / "katas" / "02_many_tasks" / "test_kata.py").write_text("def test_nothing():\n    pass\n")
     head = commit_all(origin, "My solutions", GIT_IDENTITY)
 

@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.registry import KATAS_DIR, ROOT, SOLUTIONS_DIR, katas
+from tools.registry import KATAS_DIR, ROOT, SOLUTIONS_DIR, katas, learner_file
+from tools.runner import fresh_pytest
 from tools.terminal import Terminal, copy_of_repository, environment_for
 
 DEADLOCK = ROOT / "tests" / "mistakes" / "04_lock" / "deadlock.py"
@@ -49,7 +50,7 @@ def seconds_for(*pytest_args, rounds):
     for _ in range(rounds):
         began = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *map(str, pytest_args)],
+            fresh_pytest("-q", *pytest_args),
             cwd=ROOT,
             capture_output=True,
             check=False,
@@ -75,13 +76,13 @@ def ctrl_c_to_exit(rounds):
     """Median seconds from Ctrl-C (SIGINT) to pytest's exit, while the learner's thread spins."""
     with tempfile.TemporaryDirectory() as scratch:
         copy = copy_of_repository(Path(scratch) / "katas")
-        (copy / "katas" / "01_start_and_join" / "kata.py").write_text(SPINS_FOREVER)
+        (copy / learner_file("01_start_and_join")).write_text(SPINS_FOREVER)
         spinning = copy / "spinning"
         times = []
         for _ in range(rounds):
             spinning.unlink(missing_ok=True)
             run = subprocess.Popen(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "katas/01_start_and_join"],
+                fresh_pytest("-q", "katas/01_start_and_join"),
                 cwd=copy,
                 env={**os.environ, **environment_for(copy)},
                 stdout=subprocess.DEVNULL,
@@ -112,7 +113,7 @@ def check_a_pull_request(rounds):
             git(*command)
         git("checkout", "-q", "-b", "solutions")
         for kata in katas():
-            shutil.copy(kata.solution, copy / "katas" / kata.name / "kata.py")
+            shutil.copy(kata.solution, copy / learner_file(kata.name))
         git("commit", "-q", "-am", "solutions")
         times = []
         for _ in range(rounds):
@@ -132,7 +133,7 @@ def save_to_verdict(rounds):
     """Median seconds from writing kata 01's file to ptw showing the verdict, in a copy of the repository."""
     with tempfile.TemporaryDirectory() as scratch:
         copy = copy_of_repository(Path(scratch) / "katas")
-        kata = copy / "katas" / "01_start_and_join" / "kata.py"
+        kata = copy / learner_file("01_start_and_join")
         versions = [
             ((SOLUTIONS_DIR / "01_start_and_join.py").read_text(), f"1/{KATAS} solved"),
             (kata.read_text(), f"0/{KATAS} solved"),

@@ -10,8 +10,9 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from tools import mutants, progress, submission
-from tools.registry import ROOT, katas
+from tools import mutants, progress, registry, starters, submission
+from tools.registry import KATA_FILE, ROOT, katas
+from tools.runner import fresh_pytest
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
 WIDTH = 80  # the columns our output and help take at most, as the lessons in ptw
@@ -30,8 +31,8 @@ def find_kata(name):
     """The kata a learner means by "02", "2", "many_tasks" or "katas/02_many_tasks"."""
     wanted = Path(name.strip().rstrip("/")).name
     for kata in katas():
-        number, _, words = kata.name.partition("_")
-        if wanted in (kata.name, number, number.lstrip("0"), words):
+        words = kata.name.partition("_")[2]
+        if wanted in (kata.name, kata.number, kata.number.lstrip("0"), words):
             return kata
     known = ", ".join(kata.name for kata in katas())
     raise UsageError(f"there is no kata {name!r}. The katas are: {known}")
@@ -46,7 +47,7 @@ def styled(text, markup, stream=sys.stdout):
 
 def pytest(*args, capture=True):
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
+        fresh_pytest(*args),
         cwd=ROOT,
         capture_output=capture,
         text=True,
@@ -67,39 +68,28 @@ def show_progress(args):
 
 def show_hint(args):
     kata = find_kata(args.kata)
-    count = len(kata.hints) if args.all else min(max(args.number, 1), len(kata.hints))
-    say(f"Hints for kata {kata.name[:2]}, {kata.title}:")
-    for number, hint in enumerate(kata.hints[:count], start=1):
-        say(f"  {number}. {hint}", indent="     ")
-    if count < len(kata.hints):
-        say(f"({count} of {len(kata.hints)}; the next one: python -m tools hint {kata.name[:2]} {count + 1})")
+    hints = kata.hints
+    count = len(hints) if args.all else min(max(args.number, 1), len(hints))
+    say(f"Hints for kata {kata.number}, {kata.title}:")
+    if not hints:
+        say("  (none yet)")
+    check = None
+    for number, hint in enumerate(hints[:count], start=1):
+        if hint.check != check:
+            check = hint.check
+            say(f" For the check {check}:")
+        say(f"  {number}. {hint.text}", indent="     ")
+    if count < len(hints):
+        say(f"({count} of {len(hints)}; the next one: python -m tools hint {kata.number} {count + 1})")
     return 0
-
-
-def starter_source(path, given):
-    """The commit to take the starter from: the one given, else origin's default branch, else
-    the commit that first added the file."""
-    if given:
-        return given
-    upstream = subprocess.run(["git", "rev-parse", "--verify", "-q", "origin/HEAD"], cwd=ROOT, capture_output=True)
-    if upstream.returncode == 0:
-        return "origin/HEAD"
-    added = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%h", "--", path], cwd=ROOT, capture_output=True, text=True
-    ).stdout.split()
-    if not added:
-        raise UsageError(f"git has no starter for {path}; is this a clone of the katas repository?")
-    return added[-1]
 
 
 def starter_of(kata, given_source):
     """The path of a kata's kata.py, the starter's text as git has it, and the commit it came from."""
-    path = f"katas/{kata.name}/kata.py"
-    source = starter_source(path, given_source)
-    starter = subprocess.run(["git", "show", f"{source}:{path}"], cwd=ROOT, capture_output=True, text=True)
-    if starter.returncode != 0:
-        raise UsageError(f"could not read {path} at {source}: {starter.stderr.strip()}")
-    return path, starter.stdout, source
+    try:
+        return starters.starter_of(kata, given_source)
+    except starters.NoStarter as error:
+        raise UsageError(str(error)) from None
 
 
 def reset_kata(args):
@@ -120,27 +110,41 @@ def reset_kata(args):
             return 1
     if current.exists():
         backup.write_text(current.read_text())
-        say(f"Your version is kept in katas/{kata.name}/{backup.name}.")
+        say(f"Your version is kept in {backup.relative_to(ROOT).as_posix()}.")
     current.write_text(starter)
     say(f"{path} is the starter again (from {source}).")
     return 0
 
 
 def verify(args):
-    """Every starter, as git has it, fails its tests and every reference solution passes them."""
-    chosen = [find_kata(name) for name in args.katas] if args.katas else katas()
-    all_good = True
+    """The registry as a whole is sound, every starter, as git has it, fails its tests and every
+    reference solution passes them."""
+    ok, problem = styled("ok", {"green": True}), styled("PROBLEM", {"red": True})
+    found = registry.problems()
+    whole = problem if found else f"lists every kata folder; each complete, hinted  {ok}"
+    print(f"{'katas/katas.toml':<20} {whole}")
+    for sentence in found:
+        say(f"  - {sentence}", indent="    ")
+    try:
+        chosen = [find_kata(name) for name in args.katas] if args.katas else katas()
+    except registry.RegistryError:
+        return 1
+    all_good = not found
     for kata in chosen:
+        if not all(path.is_file() for path in (kata.kata_file, kata.folder / "test_kata.py", kata.solution)):
+            all_good = False
+            print(f"{kata.name:<20} not judged: its files are missing (see above)  {problem}")
+            continue
         _, starter, _ = starter_of(kata, args.source)
         with tempfile.TemporaryDirectory() as scratch:
             # The working kata.py may be the learner's solution; judge the starter in its place.
-            starter_file = Path(scratch) / "kata.py"
+            starter_file = Path(scratch) / KATA_FILE
             starter_file.write_text(starter)
             starter_fails = pytest("-q", kata.folder, f"--kata-file={starter_file}").returncode == 1
         solution_passes = pytest("-q", kata.folder, f"--kata-file={kata.solution}").returncode == 0
         good = starter_fails and solution_passes
         all_good &= good
-        verdict = styled("ok", {"green": True}) if good else styled("PROBLEM", {"red": True})
+        verdict = ok if good else problem
         print(
             f"{kata.name:<20} starter fails: {'yes' if starter_fails else 'NO '}"
             f"  solution passes: {'yes' if solution_passes else 'NO '}  {verdict}"
@@ -199,8 +203,9 @@ def parser():
 
     check = add_command(
         "verify",
-        help="for maintainers: every starter fails, every reference solution passes",
-        description="Judge each kata's starter, taken from git as reset takes it, and its reference solution.",
+        help="for maintainers: the registry is sound, every starter fails, every reference solution passes",
+        description="Check katas/katas.toml against the kata folders, the solutions and the checks' hints,"
+        " then judge each kata's starter, taken from git as reset takes it, and its reference solution.",
     )
     check.add_argument("katas", nargs="*", help="katas to check (default: all)")
     add_starter_source(check)
@@ -240,6 +245,9 @@ def main(argv=None):
     except UsageError as error:
         say(f"python -m tools {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except registry.RegistryError as error:
+        say(f"python -m tools {args.command}: error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(file=sys.stderr)
         say("Stopped (Ctrl-C).", file=sys.stderr)

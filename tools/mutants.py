@@ -16,13 +16,13 @@ import hashlib
 import json
 import re
 import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from tools.registry import ROOT
+from tools.runner import fresh_pytest
 
 
 @dataclass
@@ -187,18 +187,9 @@ def judge(kata, mutant, folder):
     mutant_file.write_text(mutant.source)
     results = mutant_file.with_suffix(".json")
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            f"katas/{kata.name}",
-            f"--kata-file={mutant_file}",
-            "--all-katas",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--kata-results={results}",
-        ],
+        fresh_pytest(
+            f"katas/{kata.name}", f"--kata-file={mutant_file}", "--all-katas", "-q", f"--kata-results={results}"
+        ),
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -3,7 +3,7 @@
 import sys
 from dataclasses import dataclass, field
 
-from tools.registry import katas
+from tools.registry import katas, learner_file
 
 SOLVED, CURRENT, UNSOLVED, NOT_RUN = "solved", "current", "unsolved", "not run"
 
@@ -50,16 +50,16 @@ def lines(results, unicode=True):
     current = next(((kata, result) for kata, state, result in rows if state == CURRENT), None)
     for kata, state, _ in rows:
         note = {CURRENT: "<- you are here", SOLVED: "solved", UNSOLVED: "to do", NOT_RUN: "not run"}[state]
-        yield f" {marks[state]} {kata.name[:2]} {kata.title:<48} {note}", colours[state]
+        yield f" {marks[state]} {kata.number} {kata.title:<48} {note}", colours[state]
     solved = sum(state == SOLVED for _, state, _ in rows)
     full, empty = ("█", "░") if unicode else ("#", "-")
     bar = full * (solved * 20 // len(rows)) + empty * (20 - solved * 20 // len(rows))
     yield f" [{bar}] {solved}/{len(rows)} solved", {"bold": True}
     if current:
         kata, result = current
-        yield f" Next: edit katas/{kata.name}/kata.py; the check to fix first is", {}
+        yield f" Next: edit {learner_file(kata.name)}; the check to fix first is", {}
         yield f"       {result.failed[0]}.", {}
-        yield f" Stuck? python -m tools hint {kata.name[:2]}", {}
+        yield f" Stuck? python -m tools hint {kata.number}", {}
     elif solved == len(rows):
         yield " Every kata is solved. Next: open a pull request (see the README).", {"green": True}
 

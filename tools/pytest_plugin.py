@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tools import progress
+from tools import progress, starters
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import KataFailure, ThreadWatch, display_path, fail
-from tools.registry import KATAS_DIR, katas
+from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
+STREAK = "katas/failing-streak"  # in pytest's cache: the check that failed last, and for how many runs
 CAPTURED_LINES = 20
 
 
@@ -55,7 +56,7 @@ def kata_file_for(request):
         return request.config.getoption("kata_file")
     if request.config.getoption("solutions"):
         return request.config.getoption("solutions") / f"{kata_dir.name}.py"
-    return kata_dir / "kata.py"
+    return kata_dir / KATA_FILE
 
 
 @pytest.fixture
@@ -188,24 +189,30 @@ class KataSession:
         self.shown_failure = item.nodeid
         kata = self.katas[name]
         header = (
-            f"You are here: kata {kata.name[:2]}, {kata.title}\n"
-            f"Edit katas/{kata.name}/kata.py; the first check that fails is\n{item.name}:\n\n"
+            f"You are here: kata {kata.number}, {kata.title}\n"
+            f"Edit {learner_file(kata.name)}; the first check that fails is\n{item.name}:\n\n"
         )
         report.longrepr = header + str(report.longrepr) + self._hint_after_repeated_failures(item, name)
 
     def _hint_after_repeated_failures(self, item, name):
+        """The first hint for the check that fails, once it has failed SHOW_HINT_AFTER runs in a row.
+        Runs of the untouched starter do not count: the streak begins with the learner's first save."""
         cache = getattr(self.config, "cache", None)
         if cache is None:
             return ""
-        streak = cache.get("katas/failing-streak", {})
-        count = streak.get("count", 0) + 1 if streak.get("test") == item.nodeid else 1
-        cache.set("katas/failing-streak", {"test": item.nodeid, "count": count})
-        if count < SHOW_HINT_AFTER:
-            return ""
         kata = self.katas[name]
+        if starters.is_untouched_starter(kata, kata_file_for(item._request)):
+            return ""
+        check = item.originalname  # the test function, whatever its parameters
+        streak = cache.get(STREAK, {})
+        count = streak.get("count", 0) + 1 if streak.get("check") == f"{name}::{check}" else 1
+        cache.set(STREAK, {"check": f"{name}::{check}", "count": count})
+        hints = kata.hints_for(check)
+        if count < SHOW_HINT_AFTER or not hints:
+            return ""
         return _wrapped(
-            f"\n\nHint (this check has failed {count} runs in a row): {kata.hints[0]}"
-            f"\nMore hints: python -m tools hint {kata.name[:2]} --all"
+            f"\n\nHint (this check has failed {count} runs in a row): {hints[0]}"
+            f"\nMore hints: python -m tools hint {kata.number} --all"
         )
 
     @pytest.hookimpl(tryfirst=True)
@@ -236,7 +243,7 @@ class KataSession:
     def pytest_sessionfinish(self):
         cache = getattr(self.config, "cache", None)
         if self.focused and self.shown_failure is None and cache is not None:
-            cache.set("katas/failing-streak", {})
+            cache.set(STREAK, {})
         results_file = self.config.getoption("kata_results")
         if results_file:
             results_file.write_text(json.dumps({name: vars(result) for name, result in self.results.items()}))

@@ -29,7 +29,8 @@ from pathlib import Path, PurePosixPath
 
 from tools import judge_guard
 from tools.progress import SOLVED, KataResult, states
-from tools.registry import ROOT, Kata, katas
+from tools.registry import ROOT, Kata, katas, learner_file
+from tools.runner import fresh_pytest
 
 LEARNER_FILE = re.compile(r"^katas/(?P<kata>[^/]+)/kata\.py$")
 KATA_LINE = re.compile(r"(?P<file>katas/[^/\s]+/kata\.py):(?P<line>\d+)")
@@ -89,7 +90,7 @@ def judge(repo, base, head, only=None):
             if (match := LEARNER_FILE.match(path)) and (base_tree / "katas" / match["kata"]).is_dir()
         ]
         # Everything is read from git, and linted, before any learner code runs.
-        learner_files = {name: _file_at(repo, head, f"katas/{name}/kata.py") for name in changed_katas}
+        learner_files = {name: _file_at(repo, head, learner_file(name)) for name in changed_katas}
         lint = ruff_findings(_copy_with(base_tree, learner_files, scratch / "lint"), learner_files)
         surroundings = Surroundings(base_tree, base_files)
         judged = [only] if only else [kata.name for kata in registry]
@@ -112,7 +113,7 @@ def _copy_with(base_tree, learner_files, folder):
     """A copy of the base with the learner's kata.py files in it."""
     shutil.copytree(base_tree, folder)
     for name, text in learner_files.items():
-        path = folder / "katas" / name / "kata.py"
+        path = folder / learner_file(name)
         if text is None:  # the pull request deletes it
             path.unlink()
         else:
@@ -125,8 +126,7 @@ def judge_one_kata(name, work, before, results_file, surroundings):
     environment = {key: value for key, value in os.environ.items() if key not in RUNNER_FILES}
     environment |= {"PYTHONPATH": os.pathsep.join([str(work), *_python_path()]), "PYTHONDONTWRITEBYTECODE": "1"}
     child = subprocess.Popen(
-        [sys.executable, "-m", "pytest", f"katas/{name}", "--all-katas", "-q", "-p", "no:cacheprovider"]
-        + [f"--kata-results={results_file}"],
+        fresh_pytest(f"katas/{name}", "--all-katas", "-q", f"--kata-results={results_file}"),
         cwd=work,
         env={
             **environment,
@@ -148,7 +148,7 @@ def judge_one_kata(name, work, before, results_file, surroundings):
         _end_process_group(child.pid)
         child.wait()
     result = _read_result(name, results_file, child.returncode, output)
-    own_file = f"katas/{name}/kata.py"
+    own_file = learner_file(name)
     changed_files = [path for path in _differences(file_hashes(work), before) if path != own_file]
     problems = [judge_guard.files_lesson(changed_files)] if changed_files else []
     problems += surroundings.changes()
@@ -291,7 +291,7 @@ def file_hashes(folder):
 
 def _hashes_of(learner_files):
     return {
-        f"katas/{name}/kata.py": None if text is None else hashlib.sha256(text).hexdigest()
+        learner_file(name): None if text is None else hashlib.sha256(text).hexdigest()
         for name, text in learner_files.items()
     }
 
@@ -304,7 +304,7 @@ def _file_at(repo, commit, path):
 
 
 def ruff_findings(work, learner_files):
-    existing = [f"katas/{name}/kata.py" for name, text in learner_files.items() if text is not None]
+    existing = [learner_file(name) for name, text in learner_files.items() if text is not None]
     if not existing:
         return []
     found = subprocess.run(
@@ -331,8 +331,8 @@ def annotations(verdict, lint_level):
     for name in verdict.failing_changed_katas():
         result = verdict.results[name]
         where = KATA_LINE.search(result.message)
-        line = f",line={where['line']}" if where and where["file"] == f"katas/{name}/kata.py" else ""
-        yield f"::error file=katas/{name}/kata.py{line},title={result.failed[0]}::{escape(result.message.strip())}"
+        line = f",line={where['line']}" if where and where["file"] == learner_file(name) else ""
+        yield f"::error file={learner_file(name)}{line},title={result.failed[0]}::{escape(result.message.strip())}"
     for finding in verdict.lint:
         place = f"file={finding['filename']},line={finding['location']['row']},col={finding['location']['column']}"
         yield f"::{lint_level} {place},title=ruff {finding['code']}::{escape(finding['message'])}"
@@ -367,7 +367,7 @@ def summary(verdict, lint_level):
         first = f"`{result.failed[0]}`: {_first_line(result.message)}" if result.failed else ""
         changed = "yes" if kata.name in verdict.changed_katas else ""
         cell = first.replace("|", "\\|")
-        lines.append(f"| {kata.name[:2]} {kata.title} | {changed} | {verdict_text} | {cell} |")
+        lines.append(f"| {kata.number} {kata.title} | {changed} | {verdict_text} | {cell} |")
     if verdict.protected:
         lines += ["", "### Protected files changed", ""]
         lines += [
