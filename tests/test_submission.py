@@ -94,7 +94,7 @@ def test_a_wrong_kata_fails_with_the_lesson_on_the_learners_line(pull_request):
     assert status == 1
     assert f"❌ **The check fails.** Progress: **0/{KATAS} solved**." in summary
     assert "| 02 One thread per task, for any number of tasks | yes | ❌ not yet | " in summary
-    assert "file2.txt started only after file1.txt had finished." in summary
+    assert "file2.txt started only after file1.txt had finished (it began at 1 s" in summary
     errors = [line for line in annotations if line.startswith("::error")]
     assert len(errors) == 1
     assert errors[0].startswith("::error file=katas/02_many_tasks/kata.py,line=17,title=test_all_downloads_run")
