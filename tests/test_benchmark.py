@@ -20,6 +20,8 @@ def test_the_benchmark_reports_every_measurement():
         "slowest kata, starter",
         "slowest kata, reference solution",
         "a deadlock reported",
+        "a lesson-style kata 02",
+        "a loop that never ends reported",
         "check-submission of a pull request changing all",
         "Ctrl-C to pytest's exit",
         "a save in ptw to its verdict",

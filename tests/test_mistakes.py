@@ -49,9 +49,15 @@ MISTAKES = {
         "  thread = threading.Thread(target=download, args=(file_name))\n"
         "args='file1.txt' is a string, not a tuple"
     ),
-    "04_lock/no_lock": "increment() never takes `lock`.",
+    "04_lock/no_lock": (
+        "increment() never takes `lock`. This write to the counter holds no lock:\n"
+        "  tests/mistakes/04_lock/no_lock.py:12  counter += 1"
+    ),
     "04_lock/new_lock_each_use": "makes a new lock each time it runs",
-    "04_lock/lock_wrong_place": "must all happen inside `with lock:`",
+    "04_lock/lock_wrong_place": (
+        "increment() takes `lock`, yet updates were lost. This write to the counter holds\nno lock:\n"
+        "  tests/mistakes/04_lock/lock_wrong_place.py:14  counter += 1"
+    ),
     "04_lock/deadlock": (
         "  MainThread waits at\n    tests/mistakes/04_lock/deadlock.py:12  lock.acquire()\n"
         "  for `lock` (the Lock made at line 6), which it took itself at line 12"

@@ -172,7 +172,10 @@ def test_the_starters_are_discovered_and_fail_with_their_lessons(learner_copy, t
     assert failures == lessons_from_plain_pytest(learner_copy, tmp_path)
 
 
-NEVER_ENDS = "import threading\n\nlock = threading.Lock()\ncounter = 0\n\n\ndef increment(times):\n    while True:\n        pass\n"
+NEVER_ENDS = (
+    "import threading\n\nlock = threading.Lock()\ncounter = 0\n\n\n"
+    "def increment(times):\n    while True:\n        pass\n"
+)
 
 
 def test_a_solved_a_broken_a_stuck_and_a_never_ending_kata_are_passes_and_lessons(learner_copy, tmp_path):

@@ -14,7 +14,7 @@ def expect_each_in_a_thread_of_its_own(run, labels):
     for label, times in wanted.items():
         calls = run.calls_of(label)
         if not calls:
-            fail(_never_ran(run, label))
+            fail(_never_ran(run, label) + run.its_code)
         if len(calls) < times:
             fail(
                 f"{run.function} ran {label} {_times(len(calls))};"
@@ -126,7 +126,7 @@ def expect_printed_last(run, text, labels):
     if not printed:
         others = [event.text for event in run.of("print")]
         seen = f" It printed: {', '.join(map(repr, others))}." if others else ""
-        fail(f"{run.function} never printed {text!r}.{seen}")
+        fail(f"{run.function} never printed {text!r}.{seen}{run.its_code}")
     for call in run.calls:
         if call.label in labels and (call.end is None or call.end.seq > printed[0].seq):
             fail_with_picture(

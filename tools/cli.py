@@ -155,7 +155,7 @@ def verify(args):
 def check_mutants(args):
     """Run the kata tests on mechanical mutants of each reference solution and print each kata's score."""
     chosen = [find_kata(name) for name in args.katas] if args.katas else katas()
-    return mutants.report(mutants.check(chosen))
+    return mutants.report(mutants.check(chosen), mutants.equivalent())
 
 
 def check_submission(args):

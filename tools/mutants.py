@@ -17,12 +17,32 @@ import json
 import re
 import subprocess
 import tempfile
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from tools.registry import ROOT
 from tools.runner import fresh_pytest
+
+EQUIVALENT = ROOT / "tests" / "equivalent_mutants.toml"
+
+
+def equivalent(path=EQUIVALENT):
+    """{"<kata>/<mutant id>": why}: the survivors reviewed as changes that leave the task done."""
+    with open(path, "rb") as reviewed:
+        groups = tomllib.load(reviewed)["equivalent"]
+    return {mutant: group["why"] for group in groups for mutant in group["mutants"]}
+
+
+def unexplained(verdicts, reviewed):
+    """The poor messages and the survivors not in `reviewed`, as (kata, mutant, verdict, message)."""
+    return [
+        (name, mutant, verdict, message)
+        for name, runs in verdicts.items()
+        for mutant, verdict, message in runs
+        if verdict == "poor" or (verdict == "survived" and f"{name}/{mutant.id}" not in reviewed)
+    ]
 
 
 @dataclass
@@ -176,8 +196,9 @@ def classify(result, mutant_file):
         return "poor", message
     if re.search(rf"{re.escape(mutant_file.name)}:\d+", message):
         return "lesson", message
-    # Data has no line where a thread did something: a lesson naming one of the file's constants is about the file.
-    if re.search(r"\b[A-Z][A-Z_]{3,}\b", message) and "Error" not in message:
+    # Data has no line where a thread did something: a lesson naming one of the file's constants, or
+    # the file itself (a name it no longer defines), is about the file.
+    if (re.search(r"\b[A-Z][A-Z_]{3,}\b", message) or mutant_file.name in message) and "Error" not in message:
         return "whole file", message
     return "poor", message
 
@@ -209,22 +230,21 @@ def check(chosen, workers=2):
         return {name: [(m, *job.result()) for m, job in runs] for name, runs in jobs.items()}
 
 
-def report(verdicts):
-    """Print each kata's score and the poor and surviving mutants; 1 if there are any."""
-    bad = 0
+def report(verdicts, reviewed):
+    """Print each kata's score and the poor and unexplained surviving mutants; 1 if there are any."""
     for name, runs in verdicts.items():
         counts = {
             kind: sum(verdict == kind for _, verdict, _ in runs)
             for kind in ("lesson", "whole file", "poor", "survived")
         }
+        explained = sum(verdict == "survived" and f"{name}/{m.id}" in reviewed for m, verdict, _ in runs)
         print(
             f"{name}: {len(runs)} mutants, {counts['lesson']} rejected with a lesson, "
             f"{counts['whole file']} rejected with a whole-file lesson, {counts['poor']} poor message, "
-            f"{counts['survived']} survived"
+            f"{counts['survived']} survived ({explained} reviewed as equivalent)"
         )
-        for mutant, verdict, message in runs:
-            if verdict in ("poor", "survived"):
-                bad += 1
-                first = message.strip().splitlines()[0] if message.strip() else ""
-                print(f"  {verdict:8} {mutant.id}: {mutant.description}  {first[:100]}")
+    bad = unexplained(verdicts, reviewed)
+    for name, mutant, verdict, message in bad:
+        first = message.strip().splitlines()[0] if message.strip() else ""
+        print(f"  {verdict:8} {name}/{mutant.id}: {mutant.description}  {first[:100]}")
     return 1 if bad else 0

@@ -126,6 +126,13 @@ class Run:
     error_where: Where | None = None
     returned: Event | None = None
     outcome: str = ""  # how the run ended on the clock: done, deadlock or stuck
+    defined: Where | None = None  # where the kata file defines the function the test ran
+    unlocked_write: Where | None = None  # the first write to a global by a started thread holding no lock
+
+    @property
+    def its_code(self):
+        """A line to add to a lesson about what the function did as a whole: where it is defined."""
+        return f"\nYour {self.function}:\n  {self.defined}" if self.defined else ""
 
     def of(self, kind):
         return [event for event in self.events if event.kind == kind]
@@ -226,6 +233,7 @@ class ThreadWatch(Listener):
         the kata file, so that a race shows on every run.
         """
         run = Run(function=title or f"{function.__name__}()", called=(function, args, kwargs))
+        run.defined = defined_in(function, self.kata_file)
         self._run = run
 
         def as_main_thread():
@@ -451,6 +459,7 @@ class ThreadWatch(Listener):
         if instruction is None:
             return self._take_turns_at_writes
         if instruction.opname in _STORES:
+            self._note_an_unlocked_write(frame, instruction)
             # Between one thread's read of shared state and its write, every other thread that can
             # go on does, up to its own next write: an unlocked update is lost on every run, while
             # a thread holding a lock goes on alone, because the others wait for that lock.
@@ -460,6 +469,16 @@ class ThreadWatch(Listener):
         elif instruction.opname == "LOAD_GLOBAL" and instruction.argval in self._shared_globals:
             self._record("read", label=instruction.argval, text=repr(frame.f_globals.get(instruction.argval)))
         return self._take_turns_at_writes
+
+    def _note_an_unlocked_write(self, frame, instruction):
+        me = threading.current_thread()
+        if (
+            instruction.opname == "STORE_GLOBAL"
+            and me is not self._run.caller
+            and self._run.unlocked_write is None
+            and not any(lock.owner is me for lock in self.made)
+        ):
+            self._run.unlocked_write = Where(self.kata_file, frame.f_lineno)
 
     # --- tasks handed to the learner's code -------------------------------------------------
 

@@ -6,13 +6,14 @@ from tools.probes import fail
 
 THREADS = 4
 TIMES = 50
+LEFT_BY_AN_EARLIER_COUNT = 5
 
 
 def test_increment_adds_times_to_the_counter(kata, watch):
     kata.counter = 7
-    watch.run(kata.increment, 25)
+    run = watch.run(kata.increment, 25)
     if kata.counter != 32:
-        fail(f"increment(25) changed the counter from 7 to {kata.counter}; it should add 25, making 32.")
+        fail(f"increment(25) changed the counter from 7 to {kata.counter}; it should add 25, making 32.{run.its_code}")
 
 
 def test_count_runs_increment_in_threads_at_the_same_time(kata, watch):
@@ -25,10 +26,18 @@ def test_count_runs_increment_in_threads_at_the_same_time(kata, watch):
 
 
 def test_no_update_is_lost_however_threads_switch(kata, watch):
+    kata.counter = LEFT_BY_AN_EARLIER_COUNT
     run = watch.run(kata.count, threads=THREADS, times=TIMES, switch_threads_often=True)
     expected = THREADS * TIMES
     if run.value == expected == kata.counter:
         return
+    if run.value == expected + LEFT_BY_AN_EARLIER_COUNT:
+        fail(
+            f"count(threads={THREADS}, times={TIMES}) returned {run.value}:"
+            f" it went on from the {LEFT_BY_AN_EARLIER_COUNT}"
+            " an earlier count left in the counter. Keep `counter = 0` at the start of count(), as the starter has it."
+            + run.its_code
+        )
     got = run.value if run.value == kata.counter else f"{run.value} (and left the counter at {kata.counter})"
     message = (
         f"count(threads={THREADS}, times={TIMES}) returned {got}, but {THREADS} threads"
@@ -54,16 +63,23 @@ def test_no_update_is_lost_however_threads_switch(kata, watch):
             "\nUse the one `lock` made at the top of the file."
         )
     elif getattr(kata.lock, "taken", None) == 0:
-        message += "\nincrement() never takes `lock`. Put `counter += 1` inside `with lock:`."
+        message += f"\nincrement() never takes `lock`.{_unlocked(run)}\nPut `counter += 1` inside `with lock:`."
     else:
         message += (
-            "\nincrement() takes `lock`, yet updates were lost: the read, the add and the write"
-            "\nof `counter += 1` must all happen inside `with lock:`."
+            f"\nincrement() takes `lock`, yet updates were lost.{_unlocked(run)}"
+            "\nThe read, the add and the write of `counter += 1` must all happen inside `with lock:`."
         )
+    if run.unlocked_write is None:
+        message += run.its_code
     steps = lost_update(run)
     if steps:
         message += "\n\nOne update the race lost, step by step:\n" + picture(steps)
     fail(message)
+
+
+def _unlocked(run):
+    where = run.unlocked_write
+    return f" This write to the counter holds no lock:\n  {where}" if where else ""
 
 
 def _times(count):

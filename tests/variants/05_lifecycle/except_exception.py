@@ -21,7 +21,7 @@ def start_twice(work):
     error = None
     try:
         thread.start()
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - as a learner may write it
         error = e
     return error
 
@@ -31,7 +31,7 @@ def join_before_start(work):
     error = None
     try:
         thread.join()
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - as a learner may write it
         error = e
     return error
 
