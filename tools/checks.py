@@ -14,17 +14,18 @@ def expect_each_in_a_thread_of_its_own(run, labels):
     for label, times in wanted.items():
         calls = run.calls_of(label)
         if not calls:
-            fail(_never_ran(run, label) + run.its_code)
+            fail(_never_ran(run, label) + run.its_code, run.defined)
         if len(calls) < times:
             fail(
                 f"{run.function} ran {label} {_times(len(calls))};"
-                f" it should run it {_times(times)}, in as many threads."
+                f" it should run it {_times(times)}, in as many threads.",
+                run.defined,
             )
         if len(calls) > times:
-            fail(f"{run.function} ran {label} {_times(len(calls))}; run it {_times(times)}.")
+            fail(f"{run.function} ran {label} {_times(len(calls))}; run it {_times(times)}.", run.defined)
         for call in calls:
             if call.thread is run.caller:
-                fail_with_picture(run, _ran_in_caller(run, call))
+                fail_with_picture(run, _ran_in_caller(run, call), call.begin.where)
     by_thread = {}
     for call in run.calls:
         other = by_thread.setdefault(call.thread, call)
@@ -34,6 +35,7 @@ def expect_each_in_a_thread_of_its_own(run, labels):
                 f"{other.label} and {call.label} both ran in {call.thread.name}, one after the other.\n"
                 "One thread doing all the work is no faster than no thread at all:"
                 " give every task a thread of its own.",
+                call.begin.where,
             )
 
 
@@ -57,14 +59,19 @@ def expect_at_the_same_time(run, labels):
                 f"\n  {join.where}\nwaits for {earlier.label}'s thread to end"
                 f" before the thread for {later.label} is even started."
             )
-        fail_with_picture(run, message + "\nStart all the threads first; join them after that, in a loop of their own.")
+        fail_with_picture(
+            run,
+            message + "\nStart all the threads first; join them after that, in a loop of their own.",
+            join.where if join else later.begin.where,
+        )
 
 
 def expect_all_joined(run, labels):
     """Every thread that ran one of the calls was joined, and had ended, before the function returned."""
     for call in run.calls:
         if call.label in labels and not _waited_for(run, call):
-            fail_with_picture(run, _not_waited_for(run, call))
+            where, message = _not_waited_for(run, call)
+            fail_with_picture(run, message, where)
 
 
 def _waited_for(run, call):
@@ -79,13 +86,14 @@ def _waited_for(run, call):
 
 
 def _not_waited_for(run, call):
+    """Where, and why, the function did not wait for the thread that ran `call`."""
     name, label = call.thread.name, call.label
     started = next((start for start in run.of("start") if start.other is call.thread), None)
     started_at = f", started at\n  {started.where}" if started and started.where else "."
     gave_up = next((e for e in run.of("joined") if e.other is call.thread and e.seq < run.returned.seq), None)
     if gave_up is not None:
         join = next(e for e in reversed(run.of("join")) if e.other is call.thread and e.seq < gave_up.seq)
-        return (
+        return join.where, (
             f"  {join.where}\njoin(timeout={join.text}) gave up at {_seconds(gave_up.at)}, while {label} was still"
             f" running ({_ends(call)}): a join() with a timeout returns once the time is up, finished or not."
             "\nCall join() without a timeout: it waits exactly as long as the thread runs."
@@ -94,12 +102,12 @@ def _not_waited_for(run, call):
         message = f"{run.function} returned while {label} was still running in {name}."
         if not any(join.other is call.thread for join in run.of("join")):
             message += f" Nothing joins {name}{started_at}"
-        return (
+        return started and started.where, (
             message
             + _slept_instead(run, call)
-            + ("\nCall join() on every thread you started, so that the function waits for them before it goes on.")
+            + "\nCall join() on every thread you started, so that the function waits for them before it goes on."
         )
-    return (
+    return started and started.where, (
         f"Nothing joins {name}, which ran {label}{started_at}{_slept_instead(run, call)}"
         "\nCall join() on every thread you started: it waits exactly as long as the thread runs."
     )
@@ -126,7 +134,7 @@ def expect_printed_last(run, text, labels):
     if not printed:
         others = [event.text for event in run.of("print")]
         seen = f" It printed: {', '.join(map(repr, others))}." if others else ""
-        fail(f"{run.function} never printed {text!r}.{seen}{run.its_code}")
+        fail(f"{run.function} never printed {text!r}.{seen}{run.its_code}", run.defined)
     for call in run.calls:
         if call.label in labels and (call.end is None or call.end.seq > printed[0].seq):
             fail_with_picture(
@@ -134,15 +142,16 @@ def expect_printed_last(run, text, labels):
                 f"{text!r} was printed at {_seconds(printed[0].at)}, while {call.label} was still running"
                 f" ({_ends(call)}):\n  {printed[0].where}\n"
                 "Print it after the join() calls, once every thread has finished.",
+                printed[0].where,
             )
 
 
-def fail_with_picture(run, message):
-    """Fail with `message` and, below it, a picture of what the threads did."""
+def fail_with_picture(run, message, where=None):
+    """Fail with `message`, about the line `where`, and below it a picture of what the threads did."""
     drawing = picture(run)
     if drawing:
         message += "\n\nWhat your threads did, in the order it happened:\n" + "\n".join(f"  {line}" for line in drawing)
-    fail(message)
+    fail(message, where)
 
 
 def _never_ran(run, label):

@@ -53,10 +53,12 @@ class ProgramExit(BaseException):
 
 class KataFailure(pytest.fail.Exception):
     """A failed check, with a message written for the learner: pytest shows it as it is, without
-    formatting a traceback that nobody reads."""
+    formatting a traceback that nobody reads. `where` is the line of the kata file it is about,
+    for the tools that point at it (a pull request's annotation)."""
 
-    def __init__(self, message):
+    def __init__(self, message, where=None):
         super().__init__(message, pytrace=False)
+        self.where = where
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,8 @@ def display_path(path):
         return str(path)
 
 
-def fail(message):
-    raise KataFailure(message)
+def fail(message, where=None):
+    raise KataFailure(message, where)
 
 
 class ThreadWatch(Listener):
@@ -260,17 +262,19 @@ class ThreadWatch(Listener):
             raise
         if run.returned is None:
             if run.outcome == "deadlock":
-                report = self._deadlock_report(run, self.clock.deadlock)
+                waits = self.clock.deadlock
+                report, where = self._deadlock_report(run, waits), next((w.where for w in waits if w.where), None)
             else:
-                report = self._stuck_report(run)
+                report, where = self._stuck_report(run), self._where_running(run)
                 self.got_stuck = True
             self.stop_leftover_threads()
-            fail(report)
+            fail(report, where)
         crashes = run.of("crash")
         if crashes:
-            fail(self._crash_report(run, crashes[0]))
+            given = run.given.get(crashes[0].thread)
+            fail(self._crash_report(run, crashes[0]), crashes[0].where or (given and given.where))
         if run.error is not None:
-            fail(self._error_report(run, explain_error))
+            fail(self._error_report(run, explain_error), run.error_where or run.defined)
         return run
 
     def load(self, module):
@@ -282,7 +286,8 @@ class ThreadWatch(Listener):
             if isinstance(error, SyntaxError):
                 fail(
                     f"{display_path(self.kata_file)} is not valid Python yet.\n"
-                    f"  line {error.lineno}: {error.msg}\n    {(error.text or '').strip()}"
+                    f"  line {error.lineno}: {error.msg}\n    {(error.text or '').strip()}",
+                    Where(self.kata_file, error.lineno) if error.lineno else None,
                 )
             raise
 
@@ -393,6 +398,11 @@ class ThreadWatch(Listener):
             "\nholds up everyone who joins it."
         )
         return "\n".join(lines)
+
+    def _where_running(self, run):
+        """The line of the kata file that the thread holding the turn is at, if any."""
+        running = self.clock.running or run.caller
+        return self.where(sys._current_frames().get(running.ident))
 
     def _deadlock_report(self, run, waits):
         order = [run.caller, *run.started_threads]

@@ -15,6 +15,7 @@ class KataResult:
     passed: int = 0
     failed: list[str] = field(default_factory=list)  # names of the failing tests, in order
     message: str = ""  # what the first failing test said, or how the code changed the judge
+    line: int | None = None  # the line of the learner's kata.py that message is about
     judge_changed: bool = False  # the learner's code changed the tests, their helpers or pytest
 
     @property

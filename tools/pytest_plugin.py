@@ -13,7 +13,7 @@ import pytest
 
 from tools import progress, starters
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
-from tools.probes import KataFailure, ThreadWatch, display_path, fail
+from tools.probes import KataFailure, ThreadWatch, defined_in, display_path, fail
 from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
@@ -148,6 +148,9 @@ class KataSession:
         report = yield
         if call.excinfo is not None and call.excinfo.errisinstance(KataFailure):
             report.longrepr = _wrapped(str(call.excinfo.value))
+            where = call.excinfo.value.where
+            if where is not None and where.path == Path(kata_file_for(item._request)).resolve():
+                report.kata_line = where.line
         name = kata_name(item)
         if name is None:
             return report
@@ -179,6 +182,8 @@ class KataSession:
         report.longrepr = _wrapped(
             lesson(replacements, kata_file) if replacements else workflow_command_lesson(commands)
         )
+        where = next(filter(None, (defined_in(r.now, Path(kata_file).resolve()) for r in replacements)), None)
+        report.kata_line = where.line if where else None
 
     def _focus(self, report, item, name):
         if not self.focused:
@@ -232,9 +237,9 @@ class KataSession:
             test = report.nodeid.split("::")[-1]
             if getattr(report, "judge_changed", False) and not result.judge_changed:
                 result.judge_changed = True
-                result.message = report.longreprtext
+                result.message, result.line = report.longreprtext, getattr(report, "kata_line", None)
             elif not result.failed:
-                result.message = report.longreprtext
+                result.message, result.line = report.longreprtext, getattr(report, "kata_line", None)
             if test not in result.failed:
                 result.failed.append(test)
         else:

@@ -33,7 +33,6 @@ from tools.registry import ROOT, Kata, katas, learner_file
 from tools.runner import fresh_pytest
 
 LEARNER_FILE = re.compile(r"^katas/(?P<kata>[^/]+)/kata\.py$")
-KATA_LINE = re.compile(r"(?P<file>katas/[^/\s]+/kata\.py):(?P<line>\d+)")
 PROTECTED_FOLDERS = ("tools/", "tests/", ".github/", ".ci/", ".devcontainer/")
 PROTECTED_NAMES = {"conftest.py", "pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "katas.toml"}
 # Files through which a workflow step talks to the GitHub runner: only the judge may write them.
@@ -330,8 +329,7 @@ def annotations(verdict, lint_level):
         yield (f"::error file={path},title=Protected file changed::{escape(protected_message(path))}")
     for name in verdict.failing_changed_katas():
         result = verdict.results[name]
-        where = KATA_LINE.search(result.message)
-        line = f",line={where['line']}" if where and where["file"] == learner_file(name) else ""
+        line = f",line={result.line}" if result.line else ""
         yield f"::error file={learner_file(name)}{line},title={result.failed[0]}::{escape(result.message.strip())}"
     for finding in verdict.lint:
         place = f"file={finding['filename']},line={finding['location']['row']},col={finding['location']['column']}"

@@ -13,7 +13,10 @@ def test_increment_adds_times_to_the_counter(kata, watch):
     kata.counter = 7
     run = watch.run(kata.increment, 25)
     if kata.counter != 32:
-        fail(f"increment(25) changed the counter from 7 to {kata.counter}; it should add 25, making 32.{run.its_code}")
+        fail(
+            f"increment(25) changed the counter from 7 to {kata.counter}; it should add 25, making 32.{run.its_code}",
+            run.defined,
+        )
 
 
 def test_count_runs_increment_in_threads_at_the_same_time(kata, watch):
@@ -36,7 +39,8 @@ def test_no_update_is_lost_however_threads_switch(kata, watch):
             f"count(threads={THREADS}, times={TIMES}) returned {run.value}:"
             f" it went on from the {LEFT_BY_AN_EARLIER_COUNT}"
             " an earlier count left in the counter. Keep `counter = 0` at the start of count(), as the starter has it."
-            + run.its_code
+            + run.its_code,
+            run.defined,
         )
     got = run.value if run.value == kata.counter else f"{run.value} (and left the counter at {kata.counter})"
     message = (
@@ -48,7 +52,8 @@ def test_no_update_is_lost_however_threads_switch(kata, watch):
         fail(
             f"{message}\n  {refused[0]}\ncame back without the lock {_times(len(refused))}, because another"
             " thread held it, and each time that increment was skipped: acquire(blocking=False) does not wait."
-            "\nCall lock.acquire(), or use `with lock:`: both wait for their turn."
+            "\nCall lock.acquire(), or use `with lock:`: both wait for their turn.",
+            refused[0],
         )
     if isinstance(run.value, int) and run.value < expected:
         message += (
@@ -74,7 +79,7 @@ def test_no_update_is_lost_however_threads_switch(kata, watch):
     steps = lost_update(run)
     if steps:
         message += "\n\nOne update the race lost, step by step:\n" + picture(steps)
-    fail(message)
+    fail(message, run.unlocked_write or (made[0].where if len(made) > 1 else run.defined))
 
 
 def _unlocked(run):

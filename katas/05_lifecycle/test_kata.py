@@ -36,20 +36,23 @@ def test_lifecycle_reports_is_alive_at_each_stage(kata, watch, seconds, started,
     if not isinstance(run.value, dict):
         fail(
             f"lifecycle() returned {run.value!r}; return a dict like {{'created': ..., 'started': ..., 'joined': ...}}."
-            + run.its_code
+            + run.its_code,
+            run.defined,
         )
     for stage, (alive, why) in truth.items():
         said = run.value.get(stage)
         if callable(said):
             fail(
                 f"lifecycle() gives {getattr(said, '__name__', 'a function')} itself for the {stage!r} stage,"
-                " not its answer: the brackets call it. Store thread.is_alive(), not thread.is_alive." + run.its_code
+                " not its answer: the brackets call it. Store thread.is_alive(), not thread.is_alive." + run.its_code,
+                run.defined,
             )
         if said is not alive:
             fail(
                 f"lifecycle() says is_alive() was {said!r} when the thread was {stage}; in this run it was {alive}:"
                 f" {why}.\nStore what thread.is_alive() returns at each stage: it tells what is true when you ask."
-                + run.its_code
+                + run.its_code,
+                run.defined,
             )
 
 
@@ -67,17 +70,20 @@ def expect_runtime_error(run, function, says):
     if isinstance(error, str) and says in error:
         fail(
             f"{function} returned {error!r}, the error's message. Return the error itself:"
-            " except RuntimeError as error: return error." + run.its_code
+            " except RuntimeError as error: return error." + run.its_code,
+            run.defined,
         )
     if not isinstance(error, RuntimeError):
         fail(
             f"{function} returned {error!r}. Do what the task says, catch the RuntimeError it raises"
-            " (try: ... except RuntimeError as error:) and return the error." + run.its_code
+            " (try: ... except RuntimeError as error:) and return the error." + run.its_code,
+            run.defined,
         )
     if says not in str(error):
         fail(
             f"{function} returned RuntimeError({str(error)!r}); the error that Python raises here says {says!r}."
-            + run.its_code
+            + run.its_code,
+            run.defined,
         )
 
 
