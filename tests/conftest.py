@@ -10,6 +10,14 @@ from tools.runner import fresh_pytest
 from tools.terminal import copy_of_repository, environment_for
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-lessons",
+        action="store_true",
+        help="write each tests/mistakes/<kata>/<case>.txt from the lesson its case gets now (review the diff)",
+    )
+
+
 def run_pytest(*args, cwd=ROOT, **env):
     """Run pytest in a fresh process, as a learner or ptw would, in `cwd` with its own code importable."""
     return subprocess.run(

@@ -1,9 +1,14 @@
 """Each typical wrong solution is rejected with its own message; correct variants all pass.
 
-A wrong solution lives in tests/mistakes/<kata>/<mistake>.py; a correct one written another
-way lives in tests/variants/<kata>/<variant>.py.
+A wrong solution lives in tests/mistakes/<kata>/<mistake>.py, and the lesson its first failure
+gives, word for word, in <mistake>.txt beside it (thread numbers and addresses made the same on
+every run), so that a change of wording shows in review as a diff of what learners read:
+`pytest tests/test_mistakes.py --update-lessons` writes them anew. A correct solution written
+another way lives in tests/variants/<kata>/<variant>.py.
 """
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -106,11 +111,30 @@ def test_every_mistake_file_has_an_expected_message():
 
 
 @pytest.mark.parametrize("case", sorted(MISTAKES))
-def test_a_mistake_is_rejected_with_its_own_message(case, run_katas):
+def test_a_mistake_is_rejected_with_its_own_message(case, run_katas, tmp_path, request):
     kata, wrong = kata_and_file(case, "mistakes")
-    result = run_katas(kata, f"--kata-file={wrong.relative_to(HERE.parent)}", "-x")
+    results = tmp_path / "results.json"
+    result = run_katas(kata, f"--kata-file={wrong.relative_to(HERE.parent)}", "-x", f"--kata-results={results}")
     assert result.returncode == 1, result.stdout
     assert MISTAKES[case] in result.stdout, result.stdout
+    lesson = the_same_on_every_run(json.loads(results.read_text())[kata.name]["message"])
+    golden = wrong.with_suffix(".txt")
+    if request.config.getoption("update_lessons"):
+        golden.write_text(lesson)
+    assert lesson == golden.read_text()
+
+
+def the_same_on_every_run(lesson):
+    """`lesson` with its threads numbered from 1, in the order they were made, and no memory addresses."""
+    made = sorted({int(number) for number in re.findall(r"Thread-(\d+)", lesson)})
+    lesson = re.sub(r"Thread-(\d+)", lambda m: f"Thread-{made.index(int(m[1])) + 1}", lesson)
+    return re.sub(r"0x[0-9a-f]+", "0x…", lesson).rstrip() + "\n"
+
+
+def test_every_mistake_has_its_lesson_beside_it():
+    assert sorted(path.with_suffix("") for path in HERE.glob("mistakes/*/*.txt")) == sorted(
+        path.with_suffix("") for path in HERE.glob("mistakes/*/*.py")
+    )
 
 
 @pytest.mark.timeout(300)
