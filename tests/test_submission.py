@@ -170,7 +170,7 @@ def test_code_that_changes_the_judge_fails_with_a_row_that_says_how(pull_request
     assert status == 1
     assert f"❌ **The check fails.** Progress: **1/{KATAS} solved**." in summary
     assert "| ❌ changed the judge |" in row(summary, "01")
-    assert "tools.checks.fail was replaced by a lambda at katas/01_start_and_join/kata.py:5" in row(summary, "01")
+    assert "tools.lessons.fail was replaced by a lambda at katas/01_start_and_join/kata.py:5" in row(summary, "01")
     assert "| ✅ solved |" in row(summary, "02")
     assert "| ❌ changed the judge |" in row(summary, "03")
     assert "it wrote to the GitHub runner's file $GITHUB_STEP_SUMMARY" in row(summary, "03")
@@ -222,5 +222,5 @@ def test_changing_the_checks_own_files_stops_the_judging(pull_request):
     )
     assert status == 1
     assert "| ❌ changed the judge |" in row(summary, "01")
-    assert "tools/checks.py" in row(summary, "01")
+    assert "tools/lessons.py" in row(summary, "01")
     assert "| ⏳ not run |" in row(summary, "02")

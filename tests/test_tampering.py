@@ -13,7 +13,7 @@ HERE = Path(__file__).parent
 
 LESSONS = {
     "01_start_and_join/replaces_the_check_helpers": (
-        "tools.checks.fail was replaced by a lambda\n"
+        "tools.lessons.fail was replaced by a lambda\n"
         "    at tests/tampering/01_start_and_join/replaces_the_check_helpers.py:5"
     ),
     "01_start_and_join/patches_pytest_reports": (

@@ -8,8 +8,6 @@ it read, write the sum back. A learner writes an order of those steps for severa
 import threading
 from dataclasses import dataclass
 
-from tools.probes import fail
-
 STEPS = ("read", "add", "write")
 TURN_TIMEOUT = 2.0
 
@@ -20,30 +18,6 @@ class Step:
     step: str
     value: int  # what the thread read, computed or wrote
     counter: int  # the shared counter after the step
-
-
-def check_order(order, threads, name):
-    """Fail with a lesson unless `order` has every thread doing read, add, write once, in that order."""
-    if not isinstance(order, (list, tuple)):
-        fail(f'{name} should be a list of (thread, step) pairs, like [("A", "read"), ...], not {order!r}.')
-    for number, item in enumerate(order, start=1):
-        if not (isinstance(item, (list, tuple)) and len(item) == 2):
-            fail(f'Item {number} of {name} is {item!r}; each item is a (thread, step) pair, like ("A", "read").')
-        thread, step = item
-        if thread not in threads:
-            fail(f"Item {number} of {name} names thread {thread!r}; the threads are {_names(threads)}.")
-        if step not in STEPS:
-            fail(f"Item {number} of {name} names step {step!r}; the steps are {_names(STEPS)}.")
-    for thread in threads:
-        own = [step for who, step in order if who == thread]
-        wrong = [step for step in STEPS if own.count(step) != 1]
-        if wrong:
-            fail(f"In {name}, thread {thread} must do each of read, add and write exactly once; check {_names(wrong)}.")
-        if own != list(STEPS):
-            fail(
-                f"In {name}, thread {thread} does {', '.join(own)}. A thread runs its own steps in"
-                " order: read, then add, then write. Only the other threads' steps can come in between."
-            )
 
 
 def replay(order):
@@ -133,7 +107,3 @@ def _last(events, indexes, kind, by):
 
 def _short(thread):
     return thread.name.split(" (")[0]
-
-
-def _names(items):
-    return ", ".join(f'"{item}"' for item in items)

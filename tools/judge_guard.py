@@ -18,7 +18,7 @@ import sys
 import types
 from dataclasses import dataclass
 
-from tools.probes import defined_in, display_path
+from tools.failures import defined_in, display_path
 
 # The verdict depends on these modules and on every module below them (json writes the results).
 WATCHED_PACKAGES = ("tools", "_pytest", "pytest", "pluggy", "threading", "time", "builtins", "json")
@@ -40,7 +40,7 @@ WORKFLOW_COMMAND = re.compile(r"^[ \t]*(?:::[A-Za-z-]+(?:[ \t][^\n]*)?::|##\[[A-
 class Replacement:
     """One thing of the judge that is no longer what it was."""
 
-    name: str  # e.g. "tools.checks.fail" or "_pytest.reports.TestReport.from_item_and_call"
+    name: str  # e.g. "tools.lessons.fail" or "_pytest.reports.TestReport.from_item_and_call"
     now: object
     restore: types.FunctionType | None  # puts the original back, where nothing else will
 

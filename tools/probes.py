@@ -19,18 +19,16 @@ import ctypes
 import dis
 import functools
 import inspect
-import linecache
 import os
-import re
 import sys
 import threading
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tools import virtual_time
+from tools import lessons, virtual_time
+from tools.failures import KataFailure, ProgramExit, Where, defined_in, display_path, fail
 from tools.virtual_time import Clock, Listener, WatchedLock, on_the_clock
 
 # Real time, only for code that never waits (a loop that never ends): the clock decides the rest.
@@ -38,42 +36,6 @@ STUCK_AFTER = 2.0
 TASK_SECONDS = 2  # the lesson's task(name) sleeps 2 seconds
 
 _STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
-
-
-class ProgramExit(BaseException):
-    """What os._exit(status) raises while the learner's code runs, instead of ending the tests with it."""
-
-    def __init__(self, status):
-        super().__init__(status)
-        self.status = status
-
-    def __str__(self):
-        return f"os._exit({self.status!r}) ends the whole program at once"
-
-
-class KataFailure(pytest.fail.Exception):
-    """A failed check, with a message written for the learner: pytest shows it as it is, without
-    formatting a traceback that nobody reads. `where` is the line of the kata file it is about,
-    for the tools that point at it (a pull request's annotation)."""
-
-    def __init__(self, message, where=None):
-        super().__init__(message, pytrace=False)
-        self.where = where
-
-
-@dataclass(frozen=True)
-class Where:
-    """A line of the kata file."""
-
-    path: Path
-    line: int
-
-    @property
-    def source(self):
-        return linecache.getline(str(self.path), self.line).strip()
-
-    def __str__(self):
-        return f"{display_path(self.path)}:{self.line}  {self.source}"
 
 
 @dataclass
@@ -145,17 +107,6 @@ class Run:
     @property
     def started_threads(self):
         return [event.other for event in self.of("start")]
-
-
-def display_path(path):
-    try:
-        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def fail(message, where=None):
-    raise KataFailure(message, where)
 
 
 class ThreadWatch(Listener):
@@ -263,18 +214,19 @@ class ThreadWatch(Listener):
         if run.returned is None:
             if run.outcome == "deadlock":
                 waits = self.clock.deadlock
-                report, where = self._deadlock_report(run, waits), next((w.where for w in waits if w.where), None)
+                report = lessons.deadlock_lesson(run, waits, self.clock.finished)
+                where = next((wait.where for wait in waits if wait.where), None)
             else:
-                report, where = self._stuck_report(run), self._where_running(run)
+                report, where = lessons.stuck_lesson(run, STUCK_AFTER, self._positions(run)), self._where_running(run)
                 self.got_stuck = True
             self.stop_leftover_threads()
             fail(report, where)
         crashes = run.of("crash")
         if crashes:
             given = run.given.get(crashes[0].thread)
-            fail(self._crash_report(run, crashes[0]), crashes[0].where or (given and given.where))
+            fail(lessons.crash_lesson(run, crashes[0], self.kata_file), crashes[0].where or (given and given.where))
         if run.error is not None:
-            fail(self._error_report(run, explain_error), run.error_where or run.defined)
+            fail(lessons.error_lesson(run, self.kata_file, explain_error), run.error_where or run.defined)
         return run
 
     def load(self, module):
@@ -318,136 +270,19 @@ class ThreadWatch(Listener):
             traceback = traceback.tb_next
         return where
 
-    def _error_report(self, run, explain_error=None):
-        error = run.error
-        at = f"\n  at {run.error_where}" if run.error_where else ""
-        if isinstance(error, ProgramExit):
-            return (
-                f"{run.function} called os._exit({error.status!r}):"
-                f" the whole program would stop right there, its threads with it.{at}"
-            )
-        if isinstance(error, SystemExit):
-            what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
-            return f"{run.function} {what}: the program would end right there.{at}"
-        report = f"{run.function} raised {type(error).__name__}: {error}"
-        if run.error_where:
-            report += f"\n  at {run.error_where}"
-        explained = explain_error(error) if explain_error else None
-        if explained:
-            return f"{report}\n{explained}"
-        function, args, kwargs = run.called
-        defined = defined_in(function, self.kata_file)
-        if isinstance(error, TypeError) and run.error_where is None and defined:  # the call itself failed
-            shown = ", ".join([*map(repr, args), *(f"{key}={value!r}" for key, value in kwargs.items())])
-            report += (
-                f"\nThe test calls {function.__name__}({shown}), but\n  {defined}\ntakes other arguments."
-                " The task at the top of the file says what it takes."
-            )
-        if "before it is started" in str(error):
-            report += "\njoin() waits for a thread that start() has started; this one never was."
-            for call in run.calls:
-                if call.inside_run_method:
-                    report += (
-                        f"\n{call.label} ran through run() instead, in {run.caller.name}:\n  {call.begin.where}\n"
-                        "run() does not start a thread; call start()."
-                    )
-                    break
-        if "started once" in str(error):
-            report += "\nA Thread object runs only once: make a new Thread to run something again."
-        return report
-
-    def _crash_report(self, run, crash):
-        given = run.given.get(crash.thread)
-        report = f"{crash.thread.name} crashed with {crash.text}"
-        if crash.where:
-            report += f"\n  at {crash.where}"
-        elif given and given.where:
-            report += f"\nThe thread was made at\n  {given.where}"
-        if crash.label == ProgramExit.__name__:
-            return report + "\nThe tests stopped it there: os._exit() ends every thread at once, without a word."
-        if given and isinstance(given.args, str):
-            return report + (
-                f"\nargs={given.args!r} is a string, not a tuple: brackets alone do not make a tuple,"
-                " so the thread hands its target every character as an argument of its own."
-                f"\nWrite args=({given.args!r},), with a comma."
-            )
-        defined = defined_in(given.target, self.kata_file) if given else None
-        if defined and crash.where is None:  # the thread could not even call its target
-            handed = f"args={given.args!r}" + (f" and kwargs={given.kwargs!r}" if given.kwargs else "")
-            return report + (
-                f"\nThe thread calls {given.target.__name__}() with {handed}, but\n  {defined}\ntakes other"
-                " arguments. Make the function take what the thread hands it."
-            )
-        return report + (
-            "\nAn exception ends the thread it happens in, and nobody else hears of it:"
-            " fix its cause, or catch it inside the thread."
-        )
-
-    def _stuck_report(self, run):
+    def _positions(self, run):
+        """(thread, the kata line it is at, whether it waits) for each of the run's live threads."""
         frames = sys._current_frames()
-        lines = [f"{run.function} is still running after {STUCK_AFTER:g} seconds: your code is stuck."]
-        for thread in [run.caller, *run.started_threads]:
-            if thread.is_alive():
-                where = self.where(frames.get(thread.ident))
-                waiting = " and waits" if thread in self.clock.waits else ""
-                lines.append(
-                    f"  {thread.name} is at {where}{waiting}" if where else f"  {thread.name} is still running"
-                )
-        lines.append(
-            "A thread caught in a loop that never ends, or waiting for something that never happens,"
-            "\nholds up everyone who joins it."
-        )
-        return "\n".join(lines)
+        return [
+            (thread, self.where(frames.get(thread.ident)), thread in self.clock.waits)
+            for thread in [run.caller, *run.started_threads]
+            if thread.is_alive()
+        ]
 
     def _where_running(self, run):
         """The line of the kata file that the thread holding the turn is at, if any."""
         running = self.clock.running or run.caller
         return self.where(sys._current_frames().get(running.ident))
-
-    def _deadlock_report(self, run, waits):
-        order = [run.caller, *run.started_threads]
-        waits = sorted(waits, key=lambda wait: order.index(wait.thread) if wait.thread in order else len(order))
-        lines = [f"{run.function} can never finish: every thread it runs waits, and nothing is left to end a wait."]
-        for wait in waits:
-            lines.append(f"  {wait.thread.name} waits" + (f" at\n    {wait.where}" if wait.where else ""))
-            lines.append(f"  {self._waits_for(wait)}")
-        if any(wait.kind == "lock" and self._held_for_good(wait.on) for wait in waits):
-            lines.append(
-                "A lock that is taken must be given back: every acquire() needs its release()."
-                " `with lock:` takes the lock and gives it back at the end of the block, even on an error."
-            )
-        else:
-            lines.append("That is a deadlock: find the wait that nobody can end, and make sure someone does.")
-        return "\n".join(lines)
-
-    def _held_for_good(self, lock):
-        return lock.owner in self.clock.finished or any(
-            wait.thread is lock.owner and wait.on is lock for wait in self.clock.waits.values()
-        )
-
-    def _waits_for(self, wait):
-        if wait.kind == "join":
-            return f"for {wait.on.name} to end."
-        made = _named(wait.on)
-        if wait.kind == "lock":
-            lock = wait.on
-            taken = f" at line {lock.taken_at.line}" if lock.taken_at else ""
-            if lock.owner is wait.thread:
-                return (
-                    f"for {made}, which it took itself{taken} and never released:"
-                    f" a {lock.kind} cannot be taken twice, not even by the thread that holds it."
-                )
-            if lock.owner in self.clock.finished:
-                return f"for {made}, which {lock.owner.name} took{taken} and never released before it ended."
-            return f"for {made}, which {lock.owner.name} took{taken} and holds."
-        what = wait.on.made_for
-        if what == "Event":
-            return f"for {made} to be set, and nothing is left to set it."
-        if what in ("Semaphore", "BoundedSemaphore"):
-            return f"for {made}, and nothing is left to release it."
-        if what == "Barrier":
-            return f"at {made}, for threads that will never come."
-        return f"on {made}, and nothing is left to notify it."
 
     # --- patches active while learner code runs ----------------------------------------------
 
@@ -530,31 +365,7 @@ def _always():
     return True
 
 
-def _named(primitive):
-    """`lock` for a lock made by `lock = threading.Lock()`, else what it is and where it was made."""
-    kind = getattr(primitive, "made_for", primitive.kind)
-    where = primitive.made_at
-    if where is None:
-        return f"a {kind}"
-    name = re.match(r"([\w.]+)\s*=", where.source)
-    return (
-        f"`{name.group(1)}` (the {kind} made at line {where.line})" if name else f"the {kind} made at line {where.line}"
-    )
-
-
 _THREAD_PARAMETERS = inspect.signature(threading.Thread.__init__)
-
-
-def defined_in(value, kata_file):
-    """Where the kata file defines `value` (a function, a wrapper of one, a class or static method,
-    or code), if it does."""
-    if isinstance(value, classmethod | staticmethod):
-        value = value.__func__
-    if callable(value):
-        value = getattr(inspect.unwrap(value), "__code__", None)
-    if not isinstance(value, types.CodeType) or value.co_filename != str(kata_file):
-        return None
-    return Where(kata_file, value.co_firstlineno)
 
 
 @functools.lru_cache(maxsize=256)

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from tools import progress, starters
+from tools.failures import KataFailure, defined_in, display_path, fail
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
-from tools.probes import KataFailure, ThreadWatch, defined_in, display_path, fail
+from tools.probes import ThreadWatch
 from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check

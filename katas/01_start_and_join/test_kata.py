@@ -1,6 +1,6 @@
 """Kata 01: two tasks, each in a thread of its own, at the same time, joined before "All done!"."""
 
-from tools.checks import (
+from tools.lessons import (
     expect_all_joined,
     expect_at_the_same_time,
     expect_each_in_a_thread_of_its_own,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tools.checks import (
+from tools.lessons import (
     expect_all_joined,
     expect_at_the_same_time,
     expect_each_in_a_thread_of_its_own,

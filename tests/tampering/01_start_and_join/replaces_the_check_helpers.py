@@ -1,9 +1,9 @@
 """Tampering: silences the helpers that fail a check, and runs the tasks one after the other."""
 
-import tools.checks
+import tools.lessons
 
-tools.checks.fail = lambda *args, **kwargs: None
-tools.checks.fail_with_picture = lambda *args, **kwargs: None
+tools.lessons.fail = lambda *args, **kwargs: None
+tools.lessons.fail_with_picture = lambda *args, **kwargs: None
 
 
 def task(name):

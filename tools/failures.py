@@ -1,0 +1,68 @@
+"""What a failed check is made of: the line of the kata file it is about, and the failure itself."""
+
+import inspect
+import linecache
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+class ProgramExit(BaseException):
+    """What os._exit(status) raises while the learner's code runs, instead of ending the tests with it."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+    def __str__(self):
+        return f"os._exit({self.status!r}) ends the whole program at once"
+
+
+class KataFailure(pytest.fail.Exception):
+    """A failed check, with a message written for the learner: pytest shows it as it is, without
+    formatting a traceback that nobody reads. `where` is the line of the kata file it is about,
+    for the tools that point at it (a pull request's annotation)."""
+
+    def __init__(self, message, where=None):
+        super().__init__(message, pytrace=False)
+        self.where = where
+
+
+@dataclass(frozen=True)
+class Where:
+    """A line of the kata file."""
+
+    path: Path
+    line: int
+
+    @property
+    def source(self):
+        return linecache.getline(str(self.path), self.line).strip()
+
+    def __str__(self):
+        return f"{display_path(self.path)}:{self.line}  {self.source}"
+
+
+def display_path(path):
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def fail(message, where=None):
+    raise KataFailure(message, where)
+
+
+def defined_in(value, kata_file):
+    """Where the kata file defines `value` (a function, a wrapper of one, a class or static method,
+    or code), if it does."""
+    if isinstance(value, classmethod | staticmethod):
+        value = value.__func__
+    if callable(value):
+        value = getattr(inspect.unwrap(value), "__code__", None)
+    if not isinstance(value, types.CodeType) or value.co_filename != str(kata_file):
+        return None
+    return Where(kata_file, value.co_firstlineno)

@@ -1,0 +1,542 @@
+"""Every lesson a learner reads about their code's run, in one place.
+
+The checks of the kata tests read a recorded `Run` and, when the learner's code did something
+wrong, fail with what it did, why that is wrong and what to do instead. The reports of
+tools/probes.py (an exception, a crashed thread, a stuck run, a deadlock) are written here too.
+"""
+
+import re
+import threading
+from collections import Counter
+
+from tools.failures import ProgramExit, defined_in, fail
+from tools.interleaving import STEPS, lost_update, replay
+from tools.interleaving import picture as steps_picture
+from tools.timeline import picture
+
+
+def expect_each_in_a_thread_of_its_own(run, labels):
+    """Every label in `labels` ran (as often as it is listed), each call in a new thread."""
+    wanted = Counter(labels)
+    for label, times in wanted.items():
+        calls = run.calls_of(label)
+        if not calls:
+            fail(_never_ran(run, label) + run.its_code, run.defined)
+        if len(calls) < times:
+            fail(
+                f"{run.function} ran {label} {_times(len(calls))};"
+                f" it should run it {_times(times)}, in as many threads.",
+                run.defined,
+            )
+        if len(calls) > times:
+            fail(f"{run.function} ran {label} {_times(len(calls))}; run it {_times(times)}.", run.defined)
+        for call in calls:
+            if call.thread is run.caller:
+                fail_with_picture(run, _ran_in_caller(run, call), call.begin.where)
+    by_thread = {}
+    for call in run.calls:
+        other = by_thread.setdefault(call.thread, call)
+        if other is not call:
+            fail_with_picture(
+                run,
+                f"{other.label} and {call.label} both ran in {call.thread.name}, one after the other.\n"
+                "One thread doing all the work is no faster than no thread at all:"
+                " give every task a thread of its own.",
+                call.begin.where,
+            )
+
+
+def expect_at_the_same_time(run, labels):
+    """All the calls were running at one moment on the clock: each began before any of them ended."""
+    calls = [call for call in run.calls if call.label in labels]
+    if max(call.begin.at for call in calls) < min(call.ends_at for call in calls):
+        return
+    for later in calls:
+        earlier = next((call for call in calls if call.ends_at <= later.begin.at), None)
+        if earlier is None:
+            continue
+        message = (
+            f"{later.label} started only after {earlier.label} had finished"
+            f" (it began at {_seconds(later.begin.at)}; {earlier.label} ran from {_seconds(earlier.begin.at)}"
+            f" to {_seconds(earlier.ends_at)})."
+        )
+        join = _join_between(run, earlier, later)
+        if join is not None:
+            message += (
+                f"\n  {join.where}\nwaits for {earlier.label}'s thread to end"
+                f" before the thread for {later.label} is even started."
+            )
+        fail_with_picture(
+            run,
+            message + "\nStart all the threads first; join them after that, in a loop of their own.",
+            join.where if join else later.begin.where,
+        )
+
+
+def expect_all_joined(run, labels):
+    """Every thread that ran one of the calls was joined, and had ended, before the function returned."""
+    for call in run.calls:
+        if call.label in labels and not _waited_for(run, call):
+            where, message = _not_waited_for(run, call)
+            fail_with_picture(run, message, where)
+
+
+def _waited_for(run, call):
+    joins = [event for event in run.of("joined") if event.other is call.thread and event.seq < run.returned.seq]
+    if any(join.ended for join in joins):
+        return True
+    # Told of the end some other way than join(): a Future's result(), an Event, a queue.
+    return call.end is not None and any(
+        event.thread is run.caller and event.ended and call.end.seq < event.seq < run.returned.seq
+        for event in run.of("waited")
+    )
+
+
+def _not_waited_for(run, call):
+    """Where, and why, the function did not wait for the thread that ran `call`."""
+    name, label = call.thread.name, call.label
+    started = next((start for start in run.of("start") if start.other is call.thread), None)
+    started_at = f", started at\n  {started.where}" if started and started.where else "."
+    gave_up = next((e for e in run.of("joined") if e.other is call.thread and e.seq < run.returned.seq), None)
+    if gave_up is not None:
+        join = next(e for e in reversed(run.of("join")) if e.other is call.thread and e.seq < gave_up.seq)
+        return join.where, (
+            f"  {join.where}\njoin(timeout={join.text}) gave up at {_seconds(gave_up.at)}, while {label} was still"
+            f" running ({_ends(call)}): a join() with a timeout returns once the time is up, finished or not."
+            "\nCall join() without a timeout: it waits exactly as long as the thread runs."
+        )
+    if call.end is None or call.end.seq > run.returned.seq:
+        message = f"{run.function} returned while {label} was still running in {name}."
+        if not any(join.other is call.thread for join in run.of("join")):
+            message += f" Nothing joins {name}{started_at}"
+        return started and started.where, (
+            message
+            + _slept_instead(run, call)
+            + "\nCall join() on every thread you started, so that the function waits for them before it goes on."
+        )
+    return started and started.where, (
+        f"Nothing joins {name}, which ran {label}{started_at}{_slept_instead(run, call)}"
+        "\nCall join() on every thread you started: it waits exactly as long as the thread runs."
+    )
+
+
+def _slept_instead(run, call):
+    sleeps = [e for e in run.of("sleep") if e.thread is run.caller and e.seq < run.returned.seq]
+    if not sleeps:
+        return ""
+    ended = (
+        f"{call.label} happened to end first, at {_seconds(call.end.at)}"
+        if call.end and call.end.seq < run.returned.seq
+        else f"{call.label} was still running"
+    )
+    return (
+        f"\n{run.function} waited with time.sleep({sleeps[-1].text}) instead:\n  {sleeps[-1].where}\n"
+        f"{ended}, but sleep() only guesses how long a task takes; join() knows."
+    )
+
+
+def expect_printed_last(run, text, labels):
+    """`text` was printed once every call had finished."""
+    printed = [event for event in run.of("print") if event.text == text]
+    if not printed:
+        others = [event.text for event in run.of("print")]
+        seen = f" It printed: {', '.join(map(repr, others))}." if others else ""
+        fail(f"{run.function} never printed {text!r}.{seen}{run.its_code}", run.defined)
+    for call in run.calls:
+        if call.label in labels and (call.end is None or call.end.seq > printed[0].seq):
+            fail_with_picture(
+                run,
+                f"{text!r} was printed at {_seconds(printed[0].at)}, while {call.label} was still running"
+                f" ({_ends(call)}):\n  {printed[0].where}\n"
+                "Print it after the join() calls, once every thread has finished.",
+                printed[0].where,
+            )
+
+
+def fail_with_picture(run, message, where=None):
+    """Fail with `message`, about the line `where`, and below it a picture of what the threads did."""
+    drawing = picture(run)
+    if drawing:
+        message += "\n\nWhat your threads did, in the order it happened:\n" + "\n".join(f"  {line}" for line in drawing)
+    fail(message, where)
+
+
+def _never_ran(run, label):
+    others = Counter(call.label for call in run.calls)
+    if others:
+        ran = ", ".join(f"{other} ({_times(times)})" if times > 1 else other for other, times in sorted(others.items()))
+        return f"{run.function} never ran {label}. It ran: {ran}."
+    if _threads_with_nothing_to_do(run):
+        return f"{run.function} started threads with nothing to do: their target is None."
+    return f"{run.function} never ran {label}. Make a threading.Thread that runs it, and start() it."
+
+
+def _ran_in_caller(run, call):
+    where = f"\n  {call.begin.where}\n" if call.begin.where else " "
+    if call.inside_run_method:
+        return (
+            f"{call.label} ran in {run.caller.name}, not in a thread of its own:{where}"
+            "calls run(), which runs the task right here, in the calling thread.\n"
+            "Call start() instead: it starts a new thread, and that thread calls run()."
+        )
+    if _threads_with_nothing_to_do(run):
+        return (
+            f"{call.label} ran in {run.caller.name} while the Thread was being made:{where}"
+            "`target=task(...)` calls the task at once and gives the thread its result, None,"
+            " so the thread has nothing to do.\n"
+            "Hand over the function and its arguments separately: Thread(target=task, args=(...,))."
+        )
+    return (
+        f"{call.label} ran in {run.caller.name}, the thread that runs {run.function}:{where}"
+        "calls the task directly, so each task waits for the one before it.\n"
+        "Give each task a thread of its own: threading.Thread(target=..., args=(...,)), then start() it."
+    )
+
+
+def _threads_with_nothing_to_do(run):
+    return [
+        thread
+        for thread in run.started_threads
+        if type(thread).run is threading.Thread.run and thread in run.given and run.given[thread].target is None
+    ]
+
+
+def _join_between(run, earlier, later):
+    return next(
+        (join for join in run.of("join") if join.other is earlier.thread and join.seq < later.begin.seq),
+        None,
+    )
+
+
+def _seconds(at):
+    return f"{at:g} s"
+
+
+def _ends(call):
+    return "it never ended" if call.end is None else f"it ended at {_seconds(call.end.at)}"
+
+
+def _times(count):
+    return "once" if count == 1 else f"{count} times"
+
+
+# --- kata 03: orders of steps -------------------------------------------------------------
+
+
+def expect_counter_ends_at(order, threads, name, expected):
+    """`order` is a list of (thread, step) pairs that, replayed, leaves the counter at `expected`."""
+    check_order(order, threads, name)
+    steps = replay(order)
+    final = steps[-1].counter
+    if final != expected:
+        lost = len(threads) - final
+        were = "update was" if lost == 1 else "updates were"
+        fail(
+            f"{name} ends with counter == {final}, so {lost} of the {len(threads)} {were} lost;"
+            f" find an order that ends at {expected}.\n"
+            f"{steps_picture(steps)}\n"
+            "A thread that reads after another has written sees that update and builds on it.\n"
+            "For an update to be lost, a thread must read before another thread writes."
+        )
+
+
+def check_order(order, threads, name):
+    """Fail with a lesson unless `order` has every thread doing read, add, write once, in that order."""
+    if not isinstance(order, (list, tuple)):
+        fail(f'{name} should be a list of (thread, step) pairs, like [("A", "read"), ...], not {order!r}.')
+    for number, item in enumerate(order, start=1):
+        if not (isinstance(item, (list, tuple)) and len(item) == 2):
+            fail(f'Item {number} of {name} is {item!r}; each item is a (thread, step) pair, like ("A", "read").')
+        thread, step = item
+        if thread not in threads:
+            fail(f"Item {number} of {name} names thread {thread!r}; the threads are {_names(threads)}.")
+        if step not in STEPS:
+            fail(f"Item {number} of {name} names step {step!r}; the steps are {_names(STEPS)}.")
+    for thread in threads:
+        own = [step for who, step in order if who == thread]
+        wrong = [step for step in STEPS if own.count(step) != 1]
+        if wrong:
+            fail(f"In {name}, thread {thread} must do each of read, add and write exactly once; check {_names(wrong)}.")
+        if own != list(STEPS):
+            fail(
+                f"In {name}, thread {thread} does {', '.join(own)}. A thread runs its own steps in"
+                " order: read, then add, then write. Only the other threads' steps can come in between."
+            )
+
+
+def _names(items):
+    return ", ".join(f'"{item}"' for item in items)
+
+
+# --- kata 04: the lock ----------------------------------------------------------------------
+
+
+def expect_increment_adds(run, kata, before, times):
+    """increment(times) took the counter from `before` to `before + times`."""
+    if kata.counter != before + times:
+        fail(
+            f"increment({times}) changed the counter from {before} to {kata.counter}; it should add {times},"
+            f" making {before + times}.{run.its_code}",
+            run.defined,
+        )
+
+
+def expect_no_update_lost(run, kata, threads, times, left_before):
+    """count(threads, times) returned threads x times, however the threads were switched,
+    although an earlier count had left `left_before` in the counter."""
+    expected = threads * times
+    if run.value == expected == kata.counter:
+        return
+    called = f"count(threads={threads}, times={times})"
+    if run.value == expected + left_before:
+        fail(
+            f"{called} returned {run.value}: it went on from the {left_before} an earlier count left in the"
+            " counter. Keep `counter = 0` at the start of count(), as the starter has it." + run.its_code,
+            run.defined,
+        )
+    got = run.value if run.value == kata.counter else f"{run.value} (and left the counter at {kata.counter})"
+    message = f"{called} returned {got}, but {threads} threads x {times} increments make {expected}."
+    refused = getattr(kata.lock, "refused", [])
+    if refused:
+        fail(
+            f"{message}\n  {refused[0]}\ncame back without the lock {_times(len(refused))}, because another"
+            " thread held it, and each time that increment was skipped: acquire(blocking=False) does not wait."
+            "\nCall lock.acquire(), or use `with lock:`: both wait for their turn.",
+            refused[0],
+        )
+    if isinstance(run.value, int) and run.value < expected:
+        message += (
+            f"\nThe race lost {expected - run.value} of {expected} updates: two threads read the same value,"
+            " and the second write wiped out the first."
+        )
+    made = run.of("lock")
+    if len(made) > 1:
+        message += (
+            f"\n  {made[0].where}\nmakes a new lock each time it runs ({len(made)} locks in this run):"
+            " every thread locks a lock of its own, so no thread ever waits for another."
+            "\nUse the one `lock` made at the top of the file."
+        )
+    elif getattr(kata.lock, "taken", None) == 0:
+        message += f"\nincrement() never takes `lock`.{_unlocked(run)}\nPut `counter += 1` inside `with lock:`."
+    else:
+        message += (
+            f"\nincrement() takes `lock`, yet updates were lost.{_unlocked(run)}"
+            "\nThe read, the add and the write of `counter += 1` must all happen inside `with lock:`."
+        )
+    if run.unlocked_write is None:
+        message += run.its_code
+    steps = lost_update(run)
+    if steps:
+        message += "\n\nOne update the race lost, step by step:\n" + steps_picture(steps)
+    fail(message, run.unlocked_write or (made[0].where if len(made) > 1 else run.defined))
+
+
+def _unlocked(run):
+    where = run.unlocked_write
+    return f" This write to the counter holds no lock:\n  {where}" if where else ""
+
+
+# --- kata 05: the life of a thread ----------------------------------------------------------
+
+
+def expect_is_alive_answers(run, truth):
+    """lifecycle() returned, for each stage in `truth`, what is_alive() said: truth is {stage: (alive, why)}."""
+    if not isinstance(run.value, dict):
+        fail(
+            f"{run.function} returned {run.value!r}; return a dict like"
+            f" {{'created': ..., 'started': ..., 'joined': ...}}.{run.its_code}",
+            run.defined,
+        )
+    for stage, (alive, why) in truth.items():
+        said = run.value.get(stage)
+        if callable(said):
+            fail(
+                f"{run.function} gives {getattr(said, '__name__', 'a function')} itself for the {stage!r} stage,"
+                f" not its answer: the brackets call it. Store thread.is_alive(), not thread.is_alive.{run.its_code}",
+                run.defined,
+            )
+        if said is not alive:
+            fail(
+                f"{run.function} says is_alive() was {said!r} when the thread was {stage}; in this run it was"
+                f" {alive}: {why}.\nStore what thread.is_alive() returns at each stage: it tells what is true"
+                f" when you ask.{run.its_code}",
+                run.defined,
+            )
+
+
+def catch_the_runtime_error(error):
+    """For watch.run(explain_error=...): what to do about the error a task asks to catch."""
+    if isinstance(error, RuntimeError):
+        return (
+            "That is the error the task is about: catch it (try: ... except RuntimeError as error:)"
+            " and return it, instead of letting it escape."
+        )
+    return None
+
+
+def expect_runtime_error(run, says):
+    """The function returned the RuntimeError Python raised, whose message has `says` in it."""
+    error = run.value
+    if isinstance(error, str) and says in error:
+        fail(
+            f"{run.function} returned {error!r}, the error's message. Return the error itself:"
+            f" except RuntimeError as error: return error.{run.its_code}",
+            run.defined,
+        )
+    if not isinstance(error, RuntimeError):
+        fail(
+            f"{run.function} returned {error!r}. Do what the task says, catch the RuntimeError it raises"
+            f" (try: ... except RuntimeError as error:) and return the error.{run.its_code}",
+            run.defined,
+        )
+    if says not in str(error):
+        fail(
+            f"{run.function} returned RuntimeError({str(error)!r}); the error that Python raises here says"
+            f" {says!r}.{run.its_code}",
+            run.defined,
+        )
+
+
+# --- what the probes report when a run goes wrong -------------------------------------------
+
+
+def error_lesson(run, kata_file, explain_error=None):
+    """The learner's function raised, or called sys.exit() or os._exit()."""
+    error = run.error
+    at = f"\n  at {run.error_where}" if run.error_where else ""
+    if isinstance(error, ProgramExit):
+        return (
+            f"{run.function} called os._exit({error.status!r}):"
+            f" the whole program would stop right there, its threads with it.{at}"
+        )
+    if isinstance(error, SystemExit):
+        what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
+        return f"{run.function} {what}: the program would end right there.{at}"
+    report = f"{run.function} raised {type(error).__name__}: {error}{at}"
+    explained = explain_error(error) if explain_error else None
+    if explained:
+        return f"{report}\n{explained}"
+    function, args, kwargs = run.called
+    defined = defined_in(function, kata_file)
+    if isinstance(error, TypeError) and run.error_where is None and defined:  # the call itself failed
+        shown = ", ".join([*map(repr, args), *(f"{key}={value!r}" for key, value in kwargs.items())])
+        report += (
+            f"\nThe test calls {function.__name__}({shown}), but\n  {defined}\ntakes other arguments."
+            " The task at the top of the file says what it takes."
+        )
+    if "before it is started" in str(error):
+        report += "\njoin() waits for a thread that start() has started; this one never was."
+        for call in run.calls:
+            if call.inside_run_method:
+                report += (
+                    f"\n{call.label} ran through run() instead, in {run.caller.name}:\n  {call.begin.where}\n"
+                    "run() does not start a thread; call start()."
+                )
+                break
+    if "started once" in str(error):
+        report += "\nA Thread object runs only once: make a new Thread to run something again."
+    return report
+
+
+def crash_lesson(run, crash, kata_file):
+    """A thread the learner's code started ended with an exception."""
+    given = run.given.get(crash.thread)
+    report = f"{crash.thread.name} crashed with {crash.text}"
+    if crash.where:
+        report += f"\n  at {crash.where}"
+    elif given and given.where:
+        report += f"\nThe thread was made at\n  {given.where}"
+    if crash.label == ProgramExit.__name__:
+        return report + "\nThe tests stopped it there: os._exit() ends every thread at once, without a word."
+    if given and isinstance(given.args, str):
+        return report + (
+            f"\nargs={given.args!r} is a string, not a tuple: brackets alone do not make a tuple,"
+            " so the thread hands its target every character as an argument of its own."
+            f"\nWrite args=({given.args!r},), with a comma."
+        )
+    defined = defined_in(given.target, kata_file) if given else None
+    if defined and crash.where is None:  # the thread could not even call its target
+        handed = f"args={given.args!r}" + (f" and kwargs={given.kwargs!r}" if given.kwargs else "")
+        return report + (
+            f"\nThe thread calls {given.target.__name__}() with {handed}, but\n  {defined}\ntakes other"
+            " arguments. Make the function take what the thread hands it."
+        )
+    return report + (
+        "\nAn exception ends the thread it happens in, and nobody else hears of it:"
+        " fix its cause, or catch it inside the thread."
+    )
+
+
+def stuck_lesson(run, seconds, positions):
+    """The run still went on after `seconds` of real time; `positions` are (thread, where, waits)."""
+    lines = [f"{run.function} is still running after {seconds:g} seconds: your code is stuck."]
+    for thread, where, waits in positions:
+        lines.append(
+            f"  {thread.name} is at {where}{' and waits' if waits else ''}"
+            if where
+            else f"  {thread.name} is still running"
+        )
+    lines.append(
+        "A thread caught in a loop that never ends, or waiting for something that never happens,"
+        "\nholds up everyone who joins it."
+    )
+    return "\n".join(lines)
+
+
+def deadlock_lesson(run, waits, finished):
+    """Every thread of the run waits, and none of the waits can end; `finished` are the threads that ended."""
+    order = [run.caller, *run.started_threads]
+    waits = sorted(waits, key=lambda wait: order.index(wait.thread) if wait.thread in order else len(order))
+    lines = [f"{run.function} can never finish: every thread it runs waits, and nothing is left to end a wait."]
+    for wait in waits:
+        lines.append(f"  {wait.thread.name} waits" + (f" at\n    {wait.where}" if wait.where else ""))
+        lines.append(f"  {_waits_for(wait, finished)}")
+    if any(wait.kind == "lock" and _held_for_good(wait.on, waits, finished) for wait in waits):
+        lines.append(
+            "A lock that is taken must be given back: every acquire() needs its release()."
+            " `with lock:` takes the lock and gives it back at the end of the block, even on an error."
+        )
+    else:
+        lines.append("That is a deadlock: find the wait that nobody can end, and make sure someone does.")
+    return "\n".join(lines)
+
+
+def _held_for_good(lock, waits, finished):
+    return lock.owner in finished or any(wait.thread is lock.owner and wait.on is lock for wait in waits)
+
+
+def _waits_for(wait, finished):
+    if wait.kind == "join":
+        return f"for {wait.on.name} to end."
+    made = _named(wait.on)
+    if wait.kind == "lock":
+        lock = wait.on
+        taken = f" at line {lock.taken_at.line}" if lock.taken_at else ""
+        if lock.owner is wait.thread:
+            return (
+                f"for {made}, which it took itself{taken} and never released:"
+                f" a {lock.kind} cannot be taken twice, not even by the thread that holds it."
+            )
+        if lock.owner in finished:
+            return f"for {made}, which {lock.owner.name} took{taken} and never released before it ended."
+        return f"for {made}, which {lock.owner.name} took{taken} and holds."
+    what = wait.on.made_for
+    if what == "Event":
+        return f"for {made} to be set, and nothing is left to set it."
+    if what in ("Semaphore", "BoundedSemaphore"):
+        return f"for {made}, and nothing is left to release it."
+    if what == "Barrier":
+        return f"at {made}, for threads that will never come."
+    return f"on {made}, and nothing is left to notify it."
+
+
+def _named(primitive):
+    """`lock` for a lock made by `lock = threading.Lock()`, else what it is and where it was made."""
+    kind = getattr(primitive, "made_for", primitive.kind)
+    where = primitive.made_at
+    if where is None:
+        return f"a {kind}"
+    name = re.match(r"([\w.]+)\s*=", where.source)
+    return (
+        f"`{name.group(1)}` (the {kind} made at line {where.line})" if name else f"the {kind} made at line {where.line}"
+    )
