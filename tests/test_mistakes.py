@@ -41,18 +41,18 @@ MISTAKES = {
     "01_start_and_join/args_without_a_comma": (
         "The thread was made at\n  tests/mistakes/01_start_and_join/args_without_a_comma.py:14"
         '  t1 = threading.Thread(target=task, args=("Task 1"))\n'
-        "args='Task 1' is a string, not a tuple"
+        "args=(\"Task 1\") is the string 'Task 1', not a tuple"
     ),
     "02_many_tasks/join_inside_the_start_loop": "waits for file1.txt's thread to end before the thread for file2.txt",
     "02_many_tasks/no_join": "download_all() returned while photo1.jpg was still running",
-    "02_many_tasks/one_thread_does_all_the_work": "file1.txt and file2.txt both ran in",
+    "02_many_tasks/one_thread_does_all_the_work": "file1.txt, file2.txt and file3.txt all ran in",
     "02_many_tasks/thread_never_ends": "download_all() is still running after 2 seconds: your code is stuck.",
     "02_many_tasks/syntax_error": "line 13: expected ':'",
     "02_many_tasks/lambda_late_binding": "download_all() never ran file1.txt. It ran: file3.txt (3 times).",
     "02_many_tasks/args_without_a_comma": (
         "  tests/mistakes/02_many_tasks/args_without_a_comma.py:16"
         "  thread = threading.Thread(target=download, args=(file_name))\n"
-        "args='file1.txt' is a string, not a tuple"
+        "args=(file_name) is the string 'file1.txt', not a tuple"
     ),
     "04_lock/no_lock": (
         "increment() never takes `lock`. This write to the counter holds no lock:\n"
@@ -82,10 +82,8 @@ MISTAKES = {
         "  at tests/mistakes/05_lifecycle/lets_the_error_escape.py:21  thread.start()\n"
         "That is the error the task is about: catch it"
     ),
-    "05_lifecycle/textbook_answers": (
-        "lifecycle() says is_alive() was True when the thread was started; in this run it\nwas False"
-    ),
-    "05_lifecycle/is_alive_without_brackets": "lifecycle() gives is_alive itself for the 'created' stage",
+    "05_lifecycle/textbook_answers": ("lifecycle() gives True for 'started', but in this run thread.is_alive() said"),
+    "05_lifecycle/is_alive_without_brackets": "lifecycle() gives the method thread.is_alive itself for 'created'",
     "05_lifecycle/returns_the_message": "start_twice() returned 'threads can only be started once', the error's",
     "05_lifecycle/sleep_instead_of_join": (
         "lifecycle() waited with time.sleep(0.2) instead:\n"

@@ -5,6 +5,7 @@ wrong, fail with what it did, why that is wrong and what to do instead. The repo
 tools/probes.py (an exception, a crashed thread, a stuck run, a deadlock) are written here too.
 """
 
+import inspect
 import re
 import threading
 from collections import Counter
@@ -35,14 +36,17 @@ def expect_each_in_a_thread_of_its_own(run, labels):
                 fail_with_picture(run, _ran_in_caller(run, call), call.begin.where)
     by_thread = {}
     for call in run.calls:
-        other = by_thread.setdefault(call.thread, call)
-        if other is not call:
+        by_thread.setdefault(call.thread, []).append(call)
+    for thread, calls in by_thread.items():
+        if len(calls) > 1:
+            given = run.given.get(thread)
             fail_with_picture(
                 run,
-                f"{other.label} and {call.label} both ran in {call.thread.name}, one after the other.\n"
+                f"{_listed([call.label for call in calls])} {'both' if len(calls) == 2 else 'all'} ran in"
+                f" {thread.name}, one after the other.\n"
                 "One thread doing all the work is no faster than no thread at all:"
                 " give every task a thread of its own.",
-                call.begin.where,
+                given.where if given else calls[1].begin.where,
             )
 
 
@@ -68,17 +72,19 @@ def expect_at_the_same_time(run, labels):
             )
         fail_with_picture(
             run,
-            message + "\nStart all the threads first; join them after that, in a loop of their own.",
+            message + "\nStart every thread first, and join them only after that.",
             join.where if join else later.begin.where,
         )
 
 
 def expect_all_joined(run, labels):
     """Every thread that ran one of the calls was joined, and had ended, before the function returned."""
-    for call in run.calls:
-        if call.label in labels and not _waited_for(run, call):
-            where, message = _not_waited_for(run, call)
-            fail_with_picture(run, message, where)
+    missed = [call for call in run.calls if call.label in labels and not _waited_for(run, call)]
+    if missed:
+        where, message = _not_waited_for(run, missed[0])
+        if len(missed) > 1:
+            message += f"\nThe same goes for {_listed([call.thread.name for call in missed[1:]])}."
+        fail_with_picture(run, message, where)
 
 
 def _waited_for(run, call):
@@ -112,7 +118,8 @@ def _not_waited_for(run, call):
         return started and started.where, (
             message
             + _slept_instead(run, call)
-            + "\nCall join() on every thread you started, so that the function waits for them before it goes on."
+            + "\nKeep every thread you start (in a list, say) and call join() on each, so that the function"
+            " waits for them before it goes on."
         )
     return started and started.where, (
         f"Nothing joins {name}, which ran {label}{started_at}{_slept_instead(run, call)}"
@@ -125,13 +132,13 @@ def _slept_instead(run, call):
     if not sleeps:
         return ""
     ended = (
-        f"{call.label} happened to end first, at {_seconds(call.end.at)}"
+        f"{call.label} had ended by then, at {_seconds(call.end.at)}"
         if call.end and call.end.seq < run.returned.seq
-        else f"{call.label} was still running"
+        else f"{call.label} was still running when the sleep ended"
     )
     return (
         f"\n{run.function} waited with time.sleep({sleeps[-1].text}) instead:\n  {sleeps[-1].where}\n"
-        f"{ended}, but sleep() only guesses how long a task takes; join() knows."
+        f"{ended}; sleep() only guesses how long a task takes, join() waits exactly until it ends."
     )
 
 
@@ -165,7 +172,15 @@ def _never_ran(run, label):
     others = Counter(call.label for call in run.calls)
     if others:
         ran = ", ".join(f"{other} ({_times(times)})" if times > 1 else other for other, times in sorted(others.items()))
-        return f"{run.function} never ran {label}. It ran: {ran}."
+        message = f"{run.function} never ran {label}. It ran: {ran}."
+        lambdas = [given for given in run.given.values() if getattr(given.target, "__name__", "") == "<lambda>"]
+        if lambdas and any(times > 1 for times in others.values()):
+            message += (
+                f"\n  {lambdas[0].where}\nmakes a lambda that looks its variables up when the thread runs, not when"
+                " it is made: by then the loop had moved on. Hand the value over instead:"
+                " Thread(target=..., args=(value,))."
+            )
+        return message
     if _threads_with_nothing_to_do(run):
         return f"{run.function} started threads with nothing to do: their target is None."
     return f"{run.function} never ran {label}. Make a threading.Thread that runs it, and start() it."
@@ -214,6 +229,18 @@ def _seconds(at):
 
 def _ends(call):
     return "it never ended" if call.end is None else f"it ended at {_seconds(call.end.at)}"
+
+
+def _takes(function):
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return "takes other arguments"
+    return "takes no arguments" if not parameters else "takes other arguments"
+
+
+def _listed(items):
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _times(count):
@@ -323,7 +350,7 @@ def expect_no_update_lost(run, kata, threads, times, left_before):
             f"\nincrement() takes `lock`, yet updates were lost.{_unlocked(run)}"
             "\nThe read, the add and the write of `counter += 1` must all happen inside `with lock:`."
         )
-    if run.unlocked_write is None:
+    if run.unlocked_write is None and len(made) <= 1:
         message += run.its_code
     steps = lost_update(run)
     if steps:
@@ -351,15 +378,15 @@ def expect_is_alive_answers(run, truth):
         said = run.value.get(stage)
         if callable(said):
             fail(
-                f"{run.function} gives {getattr(said, '__name__', 'a function')} itself for the {stage!r} stage,"
-                f" not its answer: the brackets call it. Store thread.is_alive(), not thread.is_alive.{run.its_code}",
+                f"{run.function} gives the method thread.is_alive itself for {stage!r}, not True or False:"
+                f" without () it is never called. Store thread.is_alive(), with the brackets.{run.its_code}",
                 run.defined,
             )
         if said is not alive:
             fail(
-                f"{run.function} says is_alive() was {said!r} when the thread was {stage}; in this run it was"
-                f" {alive}: {why}.\nStore what thread.is_alive() returns at each stage: it tells what is true"
-                f" when you ask.{run.its_code}",
+                f"{run.function} gives {said!r} for {stage!r}, but in this run thread.is_alive() said {alive}"
+                f" when the thread was {stage}: {why}.\nStore what thread.is_alive() returns at each stage: it"
+                f" tells what is true when you ask.{run.its_code}",
                 run.defined,
             )
 
@@ -407,11 +434,11 @@ def error_lesson(run, kata_file, explain_error=None):
     if isinstance(error, ProgramExit):
         return (
             f"{run.function} called os._exit({error.status!r}):"
-            f" the whole program would stop right there, its threads with it.{at}"
+            f" the whole program would stop right there, its threads with it.{at}\n{_END_BY_RETURNING}"
         )
     if isinstance(error, SystemExit):
         what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
-        return f"{run.function} {what}: the program would end right there.{at}"
+        return f"{run.function} {what}: the program would end right there.{at}\n{_END_BY_RETURNING}"
     report = f"{run.function} raised {type(error).__name__}: {error}{at}"
     explained = explain_error(error) if explain_error else None
     if explained:
@@ -421,7 +448,7 @@ def error_lesson(run, kata_file, explain_error=None):
     if isinstance(error, TypeError) and run.error_where is None and defined:  # the call itself failed
         shown = ", ".join([*map(repr, args), *(f"{key}={value!r}" for key, value in kwargs.items())])
         report += (
-            f"\nThe test calls {function.__name__}({shown}), but\n  {defined}\ntakes other arguments."
+            f"\nThe test calls {function.__name__}({shown}), but\n  {defined}\n{_takes(function)}."
             " The task at the top of the file says what it takes."
         )
     if "before it is started" in str(error):
@@ -438,6 +465,9 @@ def error_lesson(run, kata_file, explain_error=None):
     return report
 
 
+_END_BY_RETURNING = "Take that call out: a function is done when it returns, and so is the program."
+
+
 def crash_lesson(run, crash, kata_file):
     """A thread the learner's code started ended with an exception."""
     given = run.given.get(crash.thread)
@@ -449,37 +479,33 @@ def crash_lesson(run, crash, kata_file):
     if crash.label == ProgramExit.__name__:
         return report + "\nThe tests stopped it there: os._exit() ends every thread at once, without a word."
     if given and isinstance(given.args, str):
+        written = re.search(r"args\s*=\s*\(([^()]*)\)", given.where.source if given.where else "")
+        inside = written[1].strip() if written else repr(given.args)
         return report + (
-            f"\nargs={given.args!r} is a string, not a tuple: brackets alone do not make a tuple,"
-            " so the thread hands its target every character as an argument of its own."
-            f"\nWrite args=({given.args!r},), with a comma."
+            f"\nargs=({inside}) is the string {given.args!r}, not a tuple: brackets alone do not make a tuple,"
+            f" so the thread hands its target each of its {len(given.args)} characters as an argument of its own."
+            f"\nWrite args=({inside},), with a comma."
         )
     defined = defined_in(given.target, kata_file) if given else None
     if defined and crash.where is None:  # the thread could not even call its target
         handed = f"args={given.args!r}" + (f" and kwargs={given.kwargs!r}" if given.kwargs else "")
         return report + (
-            f"\nThe thread calls {given.target.__name__}() with {handed}, but\n  {defined}\ntakes other"
-            " arguments. Make the function take what the thread hands it."
+            f"\nThe thread calls {given.target.__name__}() with {handed}, but\n  {defined}\n{_takes(given.target)}."
+            " Make the function take what the thread hands it."
         )
     return report + (
-        "\nAn exception ends the thread it happens in, and nobody else hears of it:"
+        "\nAn exception ends only the thread it happens in, and join() does not pass it on:"
         " fix its cause, or catch it inside the thread."
     )
 
 
 def stuck_lesson(run, seconds, positions):
-    """The run still went on after `seconds` of real time; `positions` are (thread, where, waits)."""
+    """The run still went on after `seconds` of real time; `positions` are (thread, where, running)."""
     lines = [f"{run.function} is still running after {seconds:g} seconds: your code is stuck."]
-    for thread, where, waits in positions:
-        lines.append(
-            f"  {thread.name} is at {where}{' and waits' if waits else ''}"
-            if where
-            else f"  {thread.name} is still running"
-        )
-    lines.append(
-        "A thread caught in a loop that never ends, or waiting for something that never happens,"
-        "\nholds up everyone who joins it."
-    )
+    for thread, where, running in positions:
+        never_waits = f"\n    and has run for {seconds:g} seconds without waiting" if running else ""
+        lines.append(f"  {thread.name} is at {where}{never_waits}" if where else f"  {thread.name} is still running")
+    lines.append("A thread caught in a loop that never ends holds up everyone who waits for it.")
     return "\n".join(lines)
 
 
@@ -487,7 +513,11 @@ def deadlock_lesson(run, waits, finished):
     """Every thread of the run waits, and none of the waits can end; `finished` are the threads that ended."""
     order = [run.caller, *run.started_threads]
     waits = sorted(waits, key=lambda wait: order.index(wait.thread) if wait.thread in order else len(order))
-    lines = [f"{run.function} can never finish: every thread it runs waits, and nothing is left to end a wait."]
+    names = _listed([wait.thread.name for wait in waits])
+    lines = [
+        f"{run.function} can never finish: {names} {'waits' if len(waits) == 1 else 'all wait'},"
+        " and nothing is left that could end the wait."
+    ]
     for wait in waits:
         lines.append(f"  {wait.thread.name} waits" + (f" at\n    {wait.where}" if wait.where else ""))
         lines.append(f"  {_waits_for(wait, finished)}")

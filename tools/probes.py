@@ -271,10 +271,10 @@ class ThreadWatch(Listener):
         return where
 
     def _positions(self, run):
-        """(thread, the kata line it is at, whether it waits) for each of the run's live threads."""
+        """(thread, the kata line it is at, whether it holds the turn) for each of the run's live threads."""
         frames = sys._current_frames()
         return [
-            (thread, self.where(frames.get(thread.ident)), thread in self.clock.waits)
+            (thread, self.where(frames.get(thread.ident)), thread is self.clock.running)
             for thread in [run.caller, *run.started_threads]
             if thread.is_alive()
         ]
@@ -290,6 +290,8 @@ class ThreadWatch(Listener):
         if frame.f_code.co_filename != self._kata_filename:
             return None
         frame.f_trace_opcodes = True
+        # Python 3.13 sends this frame's opcode events only to a tracer set on the frame itself.
+        frame.f_trace = self._take_turns_at_writes
         return self._take_turns_at_writes
 
     def _take_turns_at_writes(self, frame, event, arg):

@@ -13,7 +13,7 @@ def download_file(file_name):
 def download_all(files, download=download_file):
     threads = []
     for file_name in files:
-        threads.append(threading.Thread(target=lambda: download(file_name)))  # noqa: B023 - the mistake kept here
+        threads.append(threading.Thread(target=lambda: download(file_name)))
     for thread in threads:
         thread.start()
     for thread in threads:
