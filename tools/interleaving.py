@@ -8,6 +8,8 @@ it read, write the sum back. A learner writes an order of those steps for severa
 import threading
 from dataclasses import dataclass
 
+from tools.records import Kind
+
 STEPS = ("read", "add", "write")
 TURN_TIMEOUT = 2.0
 
@@ -78,22 +80,24 @@ def lost_update(run):
     A write loses another thread's update when the writer read the variable before that
     other thread wrote it: what the writer writes was computed from an old value.
     """
-    events = [event for event in run.events if event.kind in ("read", "wrote")]
+    events = [event for event in run.events if event.kind in (Kind.READ, Kind.WROTE)]
     for position, write in enumerate(events):
-        if write.kind != "wrote":
+        if write.kind != Kind.WROTE:
             continue
         same = [index for index in range(position) if events[index].label == write.label]
-        own_read = _last(events, same, "read", lambda thread, w=write: thread is w.thread)
+        own_read = _last(events, same, Kind.READ, lambda thread, w=write: thread is w.thread)
         if own_read is None:
             continue
-        lost = _last(events, [i for i in same if i > own_read], "wrote", lambda thread, w=write: thread is not w.thread)
+        lost = _last(
+            events, [i for i in same if i > own_read], Kind.WROTE, lambda thread, w=write: thread is not w.thread
+        )
         if lost is None:
             continue
         loser = events[lost].thread
-        loser_read = _last(events, [i for i in same if i < lost], "read", lambda thread, t=loser: thread is t)
+        loser_read = _last(events, [i for i in same if i < lost], Kind.READ, lambda thread, t=loser: thread is t)
         first = own_read if loser_read is None else min(own_read, loser_read)
         return [
-            Step(_short(event.thread), "read" if event.kind == "read" else "write", event.text, event.text)
+            Step(_short(event.thread), "read" if event.kind == Kind.READ else "write", event.text, event.text)
             for event in events[first : position + 1]
             if event.thread in (write.thread, loser)
         ]

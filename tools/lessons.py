@@ -13,7 +13,9 @@ from collections import Counter
 from tools.failures import ProgramExit, defined_in, fail
 from tools.interleaving import STEPS, lost_update, replay
 from tools.interleaving import picture as steps_picture
+from tools.records import Kind
 from tools.timeline import picture
+from tools.virtual_time import Waiting
 
 
 def expect_each_in_a_thread_of_its_own(run, labels):
@@ -88,24 +90,24 @@ def expect_all_joined(run, labels):
 
 
 def _waited_for(run, call):
-    joins = [event for event in run.of("joined") if event.other is call.thread and event.seq < run.returned.seq]
+    joins = [event for event in run.of(Kind.JOINED) if event.other is call.thread and event.seq < run.returned.seq]
     if any(join.ended for join in joins):
         return True
     # Told of the end some other way than join(): a Future's result(), an Event, a queue.
     return call.end is not None and any(
         event.thread is run.caller and event.ended and call.end.seq < event.seq < run.returned.seq
-        for event in run.of("waited")
+        for event in run.of(Kind.WAITED)
     )
 
 
 def _not_waited_for(run, call):
     """Where, and why, the function did not wait for the thread that ran `call`."""
     name, label = call.thread.name, call.label
-    started = next((start for start in run.of("start") if start.other is call.thread), None)
+    started = next((start for start in run.of(Kind.START) if start.other is call.thread), None)
     started_at = f", started at\n  {started.where}" if started and started.where else "."
-    gave_up = next((e for e in run.of("joined") if e.other is call.thread and e.seq < run.returned.seq), None)
+    gave_up = next((e for e in run.of(Kind.JOINED) if e.other is call.thread and e.seq < run.returned.seq), None)
     if gave_up is not None:
-        join = next(e for e in reversed(run.of("join")) if e.other is call.thread and e.seq < gave_up.seq)
+        join = next(e for e in reversed(run.of(Kind.JOIN)) if e.other is call.thread and e.seq < gave_up.seq)
         return join.where, (
             f"  {join.where}\njoin(timeout={join.text}) gave up at {_seconds(gave_up.at)}, while {label} was still"
             f" running ({_ends(call)}): a join() with a timeout returns once the time is up, finished or not."
@@ -113,7 +115,7 @@ def _not_waited_for(run, call):
         )
     if call.end is None or call.end.seq > run.returned.seq:
         message = f"{run.function} returned while {label} was still running in {name}."
-        if not any(join.other is call.thread for join in run.of("join")):
+        if not any(join.other is call.thread for join in run.of(Kind.JOIN)):
             message += f" Nothing joins {name}{started_at}"
         return started and started.where, (
             message
@@ -128,7 +130,7 @@ def _not_waited_for(run, call):
 
 
 def _slept_instead(run, call):
-    sleeps = [e for e in run.of("sleep") if e.thread is run.caller and e.seq < run.returned.seq]
+    sleeps = [e for e in run.of(Kind.SLEEP) if e.thread is run.caller and e.seq < run.returned.seq]
     if not sleeps:
         return ""
     ended = (
@@ -144,9 +146,9 @@ def _slept_instead(run, call):
 
 def expect_printed_last(run, text, labels):
     """`text` was printed once every call had finished."""
-    printed = [event for event in run.of("print") if event.text == text]
+    printed = [event for event in run.of(Kind.PRINT) if event.text == text]
     if not printed:
-        others = [event.text for event in run.of("print")]
+        others = [event.text for event in run.of(Kind.PRINT)]
         seen = f" It printed: {', '.join(map(repr, others))}." if others else ""
         fail(f"{run.function} never printed {text!r}.{seen}{run.its_code}", run.defined)
     for call in run.calls:
@@ -218,7 +220,7 @@ def _threads_with_nothing_to_do(run):
 
 def _join_between(run, earlier, later):
     return next(
-        (join for join in run.of("join") if join.other is earlier.thread and join.seq < later.begin.seq),
+        (join for join in run.of(Kind.JOIN) if join.other is earlier.thread and join.seq < later.begin.seq),
         None,
     )
 
@@ -336,7 +338,7 @@ def expect_no_update_lost(run, kata, threads, times, left_before):
             f"\nThe race lost {expected - run.value} of {expected} updates: two threads read the same value,"
             " and the second write wiped out the first."
         )
-    made = run.of("lock")
+    made = run.of(Kind.LOCK)
     if len(made) > 1:
         message += (
             f"\n  {made[0].where}\nmakes a new lock each time it runs ({len(made)} locks in this run):"
@@ -521,7 +523,7 @@ def deadlock_lesson(run, waits, finished):
     for wait in waits:
         lines.append(f"  {wait.thread.name} waits" + (f" at\n    {wait.where}" if wait.where else ""))
         lines.append(f"  {_waits_for(wait, finished)}")
-    if any(wait.kind == "lock" and _held_for_good(wait.on, waits, finished) for wait in waits):
+    if any(wait.kind == Waiting.LOCK and _held_for_good(wait.on, waits, finished) for wait in waits):
         lines.append(
             "A lock that is taken must be given back: every acquire() needs its release()."
             " `with lock:` takes the lock and gives it back at the end of the block, even on an error."
@@ -536,10 +538,10 @@ def _held_for_good(lock, waits, finished):
 
 
 def _waits_for(wait, finished):
-    if wait.kind == "join":
+    if wait.kind == Waiting.JOIN:
         return f"for {wait.on.name} to end."
     made = _named(wait.on)
-    if wait.kind == "lock":
+    if wait.kind == Waiting.LOCK:
         lock = wait.on
         taken = f" at line {lock.taken_at.line}" if lock.taken_at else ""
         if lock.owner is wait.thread:

@@ -22,91 +22,20 @@ import inspect
 import os
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from tools import lessons, virtual_time
 from tools.failures import KataFailure, ProgramExit, Where, defined_in, display_path, fail
-from tools.virtual_time import Clock, Listener, WatchedLock, on_the_clock
+from tools.records import Event, Given, Kind, Run, TaskCall
+from tools.virtual_time import Clock, Listener, Waiting, WatchedLock, on_the_clock
 
 # Real time, only for code that never waits (a loop that never ends): the clock decides the rest.
 STUCK_AFTER = 2.0
 TASK_SECONDS = 2  # the lesson's task(name) sleeps 2 seconds
 
 _STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
-
-
-@dataclass
-class Event:
-    seq: int
-    kind: str  # start, join, joined, sleep, waited, begin, end, print, crash, return, lock, read, wrote
-    thread: threading.Thread  # the thread the event happened in
-    where: Where | None
-    at: float = 0.0  # seconds on the virtual clock
-    other: threading.Thread | None = None  # the thread started or joined
-    label: str = ""
-    text: str = ""
-    ended: bool | None = None  # for joined and waited: did the wait end because what it waited for happened?
-
-
-@dataclass
-class TaskCall:
-    label: str
-    thread: threading.Thread
-    begin: Event
-    inside_run_method: bool
-    end: Event | None = None
-
-    @property
-    def ends_at(self):
-        return self.end.at if self.end else float("inf")
-
-
-@dataclass(frozen=True)
-class Given:
-    """What a thread was made with, Thread(target=..., args=..., kwargs=...), and where: read from the
-    call itself, because a Thread forgets its target once it has run."""
-
-    target: object
-    args: object
-    kwargs: object
-    where: Where | None
-
-
-@dataclass
-class Run:
-    """What happened while the learner's function ran."""
-
-    function: str
-    called: tuple = ()  # the function the test ran, its args and its kwargs
-    events: list[Event] = field(default_factory=list)
-    calls: list[TaskCall] = field(default_factory=list)
-    given: dict[threading.Thread, Given] = field(default_factory=dict)
-    caller: threading.Thread | None = None
-    value: object = None
-    error: BaseException | None = None
-    error_where: Where | None = None
-    returned: Event | None = None
-    outcome: str = ""  # how the run ended on the clock: done, deadlock or stuck
-    defined: Where | None = None  # where the kata file defines the function the test ran
-    unlocked_write: Where | None = None  # the first write to a global by a started thread holding no lock
-
-    @property
-    def its_code(self):
-        """A line to add to a lesson about what the function did as a whole: where it is defined."""
-        return f"\nYour {self.function}:\n  {self.defined}" if self.defined else ""
-
-    def of(self, kind):
-        return [event for event in self.events if event.kind == kind]
-
-    def calls_of(self, label):
-        return [call for call in self.calls if call.label == label]
-
-    @property
-    def started_threads(self):
-        return [event.other for event in self.of("start")]
 
 
 class ThreadWatch(Listener):
@@ -151,29 +80,31 @@ class ThreadWatch(Listener):
         )
 
     def on_start(self, thread):
-        self._record("start", other=thread)
+        self._record(Kind.START, other=thread)
 
     def on_join(self, thread, timeout):
-        self._record("join", other=thread, text="" if timeout is None else f"{timeout:g}")
+        self._record(Kind.JOIN, other=thread, text="" if timeout is None else f"{timeout:g}")
 
     def on_joined(self, thread, ended):
-        self._record("joined", other=thread, ended=ended)
+        self._record(Kind.JOINED, other=thread, ended=ended)
 
     def on_sleep(self, seconds):
-        self._record("sleep", text=f"{seconds:g}")
+        self._record(Kind.SLEEP, text=f"{seconds:g}")
 
     def on_waited(self, wait):
-        if wait.kind in ("lock", "condition"):
-            self._record("waited", where=wait.where, label=wait.kind, ended=wait.outcome)
+        if wait.kind in (Waiting.LOCK, Waiting.CONDITION):
+            self._record(Kind.WAITED, where=wait.where, label=wait.kind, ended=wait.outcome)
 
     def on_crash(self, thread, error):
         kind = type(error).__name__
-        self._record("crash", where=self._where_in_traceback(error.__traceback__), label=kind, text=f"{kind}: {error}")
+        self._record(
+            Kind.CRASH, where=self._where_in_traceback(error.__traceback__), label=kind, text=f"{kind}: {error}"
+        )
 
     def on_made(self, primitive, frame):
         if frame.f_code.co_filename == self._kata_filename and isinstance(primitive, WatchedLock):
             self.made.append(primitive)
-            self._record("lock", where=Where(self.kata_file, frame.f_lineno), text=primitive.kind)
+            self._record(Kind.LOCK, where=Where(self.kata_file, frame.f_lineno), text=primitive.kind)
 
     # --- running learner code --------------------------------------------------------------
 
@@ -196,7 +127,7 @@ class ThreadWatch(Listener):
                 run.error = error
                 run.error_where = self._where_in_traceback(error.__traceback__)
             finally:
-                run.returned = self._record("return")
+                run.returned = self._record(Kind.RETURN)
                 self.clock.leave()
 
         caller = threading.Thread(target=as_main_thread, name="MainThread", daemon=True)
@@ -221,7 +152,7 @@ class ThreadWatch(Listener):
                 self.got_stuck = True
             self.stop_leftover_threads()
             fail(report, where)
-        crashes = run.of("crash")
+        crashes = run.of(Kind.CRASH)
         if crashes:
             given = run.given.get(crashes[0].thread)
             fail(lessons.crash_lesson(run, crashes[0], self.kata_file), crashes[0].where or (given and given.where))
@@ -299,7 +230,7 @@ class ThreadWatch(Listener):
             return self._take_turns_at_writes
         written = self._written_by.pop(frame, None)
         if written is not None:
-            self._record("wrote", label=written, text=repr(frame.f_globals.get(written)))
+            self._record(Kind.WROTE, label=written, text=repr(frame.f_globals.get(written)))
         instructions = _instructions(frame.f_code)
         self._shared_globals.update(i.argval for i in instructions.values() if i.opname == "STORE_GLOBAL")
         instruction = instructions.get(frame.f_lasti)
@@ -310,11 +241,11 @@ class ThreadWatch(Listener):
             # Between one thread's read of shared state and its write, every other thread that can
             # go on does, up to its own next write: an unlocked update is lost on every run, while
             # a thread holding a lock goes on alone, because the others wait for that lock.
-            self.clock.wait("turn", ready=_always)
+            self.clock.wait(Waiting.TURN, ready=_always)
             if instruction.opname == "STORE_GLOBAL":
                 self._written_by[frame] = instruction.argval
         elif instruction.opname == "LOAD_GLOBAL" and instruction.argval in self._shared_globals:
-            self._record("read", label=instruction.argval, text=repr(frame.f_globals.get(instruction.argval)))
+            self._record(Kind.READ, label=instruction.argval, text=repr(frame.f_globals.get(instruction.argval)))
         return self._take_turns_at_writes
 
     def _note_an_unlocked_write(self, frame, instruction):
@@ -352,15 +283,15 @@ class ThreadWatch(Listener):
         return perform
 
     def _perform(self, label, seconds, body=None):
-        call = TaskCall(label, threading.current_thread(), self._record("begin", label=label), _inside_run_method())
+        call = TaskCall(label, threading.current_thread(), self._record(Kind.BEGIN, label=label), _inside_run_method())
         self._run.calls.append(call)
         try:
             result = body() if body else None
             if seconds and self.clock.is_learner():
-                self.clock.wait("task", label, timeout=seconds, where=call.begin.where)
+                self.clock.wait(Waiting.TASK, label, timeout=seconds, where=call.begin.where)
             return result
         finally:
-            call.end = self._record("end", label=label)
+            call.end = self._record(Kind.END, label=label)
 
 
 def _always():
@@ -421,7 +352,7 @@ class _RecordingStdout:
 
     def write(self, text):
         if text.strip():
-            self.watch._record("print", text=text.strip()[:200])
+            self.watch._record(Kind.PRINT, text=text.strip()[:200])
         return self.stream.write(text)
 
     def __getattr__(self, name):

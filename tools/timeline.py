@@ -8,9 +8,20 @@ Columns are in the order things happened, not in seconds, so the picture is the 
 every run and on every machine.
 """
 
+from tools.records import Kind
+
 WIDTH = 78  # indented by two in a message, so 80 columns in all
 NAME_WIDTH = 17
-KINDS = {"start": "s", "join": "j", "joined": "j", "begin": "[", "end": "]", "print": "p", "return": "r", "crash": "x"}
+KINDS = {
+    Kind.START: "s",
+    Kind.JOIN: "j",
+    Kind.JOINED: "j",
+    Kind.BEGIN: "[",
+    Kind.END: "]",
+    Kind.PRINT: "p",
+    Kind.RETURN: "r",
+    Kind.CRASH: "x",
+}
 LEGEND = "s start()  j~~j join() waits  [==] a task runs  p print  r returns  x crash"
 
 
@@ -30,7 +41,9 @@ def picture(run):
         for event in events:
             if event.thread is thread:
                 mark = KINDS[event.kind]
-                filler = {"begin": "=", "join": "~"}.get(event.kind, " " if event.kind in ("end", "joined") else filler)
+                filler = {Kind.BEGIN: "=", Kind.JOIN: "~"}.get(
+                    event.kind, " " if event.kind in (Kind.END, Kind.JOINED) else filler
+                )
             else:
                 mark = filler
             cells.append((mark + filler)[:step])

@@ -20,6 +20,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -29,12 +30,24 @@ POLL = 0.05  # every change notifies; this only bounds a wait for a thread that 
 _THREAD_INIT = threading.Thread.__init__.__code__
 
 
+class Waiting(StrEnum):
+    """What a thread waits for."""
+
+    START = "start"  # a thread it started, to run until that thread first waits or ends
+    SLEEP = "sleep"
+    JOIN = "join"  # a thread to end
+    LOCK = "lock"  # a Lock or RLock another thread holds
+    CONDITION = "condition"  # a notify(): Semaphore, Event, Barrier and the queues wait here too
+    TURN = "turn"  # its turn to write shared state, while the other threads go first
+    TASK = "task"  # a stand-in task's time to pass
+
+
 @dataclass(eq=False)
 class Wait:
     """What a thread waits for, and until when on the clock."""
 
     thread: threading.Thread
-    kind: str  # start, sleep, join, lock, condition, turn, task
+    kind: Waiting
     on: object
     ready: object  # a callable: has the wait ended?
     deadline: float | None
@@ -272,7 +285,7 @@ class WatchedLock:
         request = _Request(threading.current_thread(), caller)
         self._queue.append(request)
         where = self._clock.listener.where(caller)
-        got = self._clock.wait("lock", self, lambda: request.granted, None if timeout == -1 else timeout, where)
+        got = self._clock.wait(Waiting.LOCK, self, lambda: request.granted, None if timeout == -1 else timeout, where)
         if not got and not request.granted:
             self._queue.remove(request)
         return bool(got or request.granted)
@@ -407,7 +420,7 @@ class WatchedCondition:
         saved = self._lock._release_save() if hasattr(self._lock, "_release_save") else self._lock.release()
         where = self._clock.listener.where(sys._getframe(1))
         try:
-            return bool(self._clock.wait("condition", self, lambda: token.notified, timeout, where))
+            return bool(self._clock.wait(Waiting.CONDITION, self, lambda: token.notified, timeout, where))
         finally:
             if hasattr(self._lock, "_acquire_restore"):
                 self._lock._acquire_restore(saved)
@@ -474,7 +487,7 @@ def on_the_clock(clock):
         thread.run = _in_turns(clock, thread, thread.run)
         clock.adopt(thread)
         original_start(thread)
-        clock.wait("start", thread, _always, priority=0, hand_to=thread)
+        clock.wait(Waiting.START, thread, _always, priority=0, hand_to=thread)
         if thread in clock.finished:
             original_join(thread)  # it ended before start() returned: is_alive() says so from here on
 
@@ -484,7 +497,7 @@ def on_the_clock(clock):
         original_join(thread, 0)  # raises as Thread.join does, for a thread never started or the current one
         listener.on_join(thread, timeout)
         where = listener.where(sys._getframe(1))
-        ended = clock.wait("join", thread, lambda: thread in clock.finished, timeout, where)
+        ended = clock.wait(Waiting.JOIN, thread, lambda: thread in clock.finished, timeout, where)
         if ended:
             original_join(thread)  # its last steps, in C, so that is_alive() is False from here on
         listener.on_joined(thread, ended)
@@ -496,7 +509,7 @@ def on_the_clock(clock):
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         listener.on_sleep(seconds)
-        clock.wait("sleep", seconds, None, seconds, listener.where(sys._getframe(1)))
+        clock.wait(Waiting.SLEEP, seconds, None, seconds, listener.where(sys._getframe(1)))
         return None
 
     def virtual_time():
