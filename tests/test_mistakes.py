@@ -43,6 +43,11 @@ MISTAKES = {
         '  t1 = threading.Thread(target=task, args=("Task 1"))\n'
         "args=(\"Task 1\") is the string 'Task 1', not a tuple"
     ),
+    "01_start_and_join/polls_is_alive_instead_of_join": (
+        "main() asked is_alive() 5 times instead, with time.sleep(0.5) in between:"
+    ),
+    "03_race_condition/reads_after_the_writes": "TWO_LOST ends with counter == 2, so 1 of the 3 updates was lost",
+    "03_race_condition/renamed_a_name_the_tests_read": "The test looks for `TWO_LOST` in",
     "02_many_tasks/join_inside_the_start_loop": "waits for file1.txt's thread to end before the thread for file2.txt",
     "02_many_tasks/no_join": "download_all() returned while photo1.jpg was still running",
     "02_many_tasks/one_thread_does_all_the_work": "file1.txt, file2.txt and file3.txt all ran in",
@@ -82,6 +87,7 @@ MISTAKES = {
         "  at tests/mistakes/05_lifecycle/lets_the_error_escape.py:21  thread.start()\n"
         "That is the error the task is about: catch it"
     ),
+    "05_lifecycle/polls_is_alive_instead_of_join": "lifecycle() asked is_alive() 12 times instead",
     "05_lifecycle/textbook_answers": ("lifecycle() gives True for 'started', but in this run thread.is_alive() said"),
     "05_lifecycle/is_alive_without_brackets": "lifecycle() gives the method thread.is_alive itself for 'created'",
     "05_lifecycle/returns_the_message": "start_twice() returned 'threads can only be started once', the error's",

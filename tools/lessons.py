@@ -138,6 +138,14 @@ def _slept_instead(run, call):
         if call.end and call.end.seq < run.returned.seq
         else f"{call.label} was still running when the sleep ended"
     )
+    asked = Counter(e.where for e in run.of(Kind.ASKED) if e.thread is run.caller and e.other is call.thread)
+    if asked and max(asked.values()) > 1:
+        where, times = asked.most_common(1)[0]
+        return (
+            f"\n{run.function} asked is_alive() {times} times instead, with time.sleep({sleeps[-1].text})"
+            f" in between:\n  {where}\n  {sleeps[-1].where}\njoin() does that waiting for you, and"
+            " returns the moment the thread ends."
+        )
     return (
         f"\n{run.function} waited with time.sleep({sleeps[-1].text}) instead:\n  {sleeps[-1].where}\n"
         f"{ended}; sleep() only guesses how long a task takes, join() waits exactly until it ends."
@@ -259,9 +267,9 @@ def expect_counter_ends_at(order, threads, name, expected):
     final = steps[-1].counter
     if final != expected:
         lost = len(threads) - final
-        were = "update was" if lost == 1 else "updates were"
         fail(
-            f"{name} ends with counter == {final}, so {lost} of the {len(threads)} {were} lost;"
+            f"{name} ends with counter == {final}, so {lost} of the {len(threads)} updates"
+            f" {'was' if lost == 1 else 'were'} lost;"
             f" find an order that ends at {expected}.\n"
             f"{steps_picture(steps)}\n"
             "A thread that reads after another has written sees that update and builds on it.\n"

@@ -88,6 +88,9 @@ class ThreadWatch(Listener):
     def on_joined(self, thread, ended):
         self._record(Kind.JOINED, other=thread, ended=ended)
 
+    def on_asked(self, thread):
+        self._record(Kind.ASKED, other=thread)
+
     def on_sleep(self, seconds):
         self._record(Kind.SLEEP, text=f"{seconds:g}")
 

@@ -14,6 +14,7 @@ class Kind(StrEnum):
     JOIN = "join"  # a thread began to wait for another to end
     JOINED = "joined"  # that wait is over: `ended` tells whether the other thread had ended
     SLEEP = "sleep"
+    ASKED = "asked"  # a thread asked another whether it is alive
     WAITED = "waited"  # a wait on a lock or condition is over: `ended` tells whether it got what it waited for
     BEGIN = "begin"  # a stand-in task began
     END = "end"  # a stand-in task ended

@@ -77,6 +77,9 @@ class Listener:
     def on_joined(self, thread, ended):
         pass
 
+    def on_asked(self, thread):
+        pass
+
     def on_sleep(self, seconds):
         pass
 
@@ -460,10 +463,11 @@ class WatchedCondition:
 def on_the_clock(clock):
     """Patch `threading`, `time` and `queue` so that the learner's threads run on `clock`."""
     listener = clock.listener
-    original_init, original_start, original_join = (
+    original_init, original_start, original_join, original_is_alive = (
         threading.Thread.__init__,
         threading.Thread.start,
         threading.Thread.join,
+        threading.Thread.is_alive,
     )
     originals = {
         "Lock": threading.Lock,
@@ -503,6 +507,11 @@ def on_the_clock(clock):
         listener.on_joined(thread, ended)
         return None
 
+    def is_alive(thread):
+        if clock.is_learner() and clock.knows(thread) and thread is not threading.current_thread():
+            listener.on_asked(thread)
+        return original_is_alive(thread)
+
     def sleep(seconds):
         if not clock.is_learner():
             return originals["sleep"](seconds)
@@ -539,6 +548,7 @@ def on_the_clock(clock):
         "threading.Thread.__init__": (threading.Thread, "__init__", init),
         "threading.Thread.start": (threading.Thread, "start", start),
         "threading.Thread.join": (threading.Thread, "join", join),
+        "threading.Thread.is_alive": (threading.Thread, "is_alive", is_alive),
         "threading.Lock": (
             threading,
             "Lock",
