@@ -18,11 +18,12 @@ KINDS = {
     Kind.JOINED: "j",
     Kind.BEGIN: "[",
     Kind.END: "]",
+    Kind.SLEEP: "z",
     Kind.PRINT: "p",
     Kind.RETURN: "r",
     Kind.CRASH: "x",
 }
-LEGEND = "s start()  j~~j join() waits  [==] a task runs  p print  r returns  x crash"
+LEGEND = "s start  j~~j join waits  z sleep  [==] a task runs  p print  r return  x crash"
 
 
 def picture(run):
