@@ -87,6 +87,20 @@ MISTAKES = {
         "  at tests/mistakes/05_lifecycle/lets_the_error_escape.py:21  thread.start()\n"
         "That is the error the task is about: catch it"
     ),
+    "06_threads_or_processes/fetches_in_processes": (
+        "fetch_all() starts a process at\n"
+        "  tests/mistakes/06_threads_or_processes/fetches_in_processes.py:18  return list(pool.map(fetch, names))"
+    ),
+    "06_threads_or_processes/fetch_joined_inside_the_start_loop": "news started only after home had finished",
+    "06_threads_or_processes/pages_in_the_order_they_come": (
+        "fetch_all() returned the results in the order they were ready, not in the order\nasked for:"
+    ),
+    "06_threads_or_processes/crunches_in_threads": "crunch_all() ran crunch() in threads of this one process.",
+    "06_threads_or_processes/hands_the_pool_a_lambda": (
+        "crunch_all() hands a process pool a function it cannot send to another process\n"
+        "  at tests/mistakes/06_threads_or_processes/hands_the_pool_a_lambda.py:33"
+    ),
+    "06_threads_or_processes/never_closes_the_pool": "crunch_all() never closed its pool",
     "05_lifecycle/polls_is_alive_instead_of_join": "lifecycle() asked is_alive() 12 times instead",
     "05_lifecycle/textbook_answers": ("lifecycle() gives True for 'started', but in this run thread.is_alive() said"),
     "05_lifecycle/is_alive_without_brackets": "lifecycle() gives the method thread.is_alive itself for 'created'",

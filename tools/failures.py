@@ -20,6 +20,17 @@ class ProgramExit(BaseException):
         return f"os._exit({self.status!r}) ends the whole program at once"
 
 
+class ProcessStart(BaseException):
+    """What starting a process raises while the learner's code runs on the clock, where only threads belong."""
+
+    def __init__(self, where):
+        super().__init__(where)
+        self.where = where
+
+    def __str__(self):
+        return "a process was started where the tests run threads only"
+
+
 class KataFailure(pytest.fail.Exception):
     """A failed check, with a message written for the learner: pytest shows it as it is, without
     formatting a traceback that nobody reads. `where` is the line of the kata file it is about,

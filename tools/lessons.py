@@ -6,11 +6,15 @@ tools/probes.py (an exception, a crashed thread, a stuck run, a deadlock) are wr
 """
 
 import inspect
+import multiprocessing
+import os
+import pickle
 import re
 import threading
+import time
 from collections import Counter
 
-from tools.failures import ProgramExit, defined_in, fail
+from tools.failures import ProcessStart, ProgramExit, defined_in, fail
 from tools.interleaving import STEPS, lost_update, replay
 from tools.interleaving import picture as steps_picture
 from tools.records import Kind
@@ -434,6 +438,78 @@ def expect_runtime_error(run, says):
         )
 
 
+# --- kata 06: threads while you wait, processes while you compute ---------------------------
+
+
+def expect_in_order(run, expected, what, key=None):
+    """The function returned what each call of `what` returned, in the order of its input: `expected`,
+    or, with `key`, results whose keys are `expected`."""
+    key = key or (lambda result: result)
+    got = [key(result) for result in run.value] if isinstance(run.value, list | tuple) else run.value
+    if got == expected:
+        return
+    if isinstance(got, list) and sorted(map(repr, got)) == sorted(map(repr, expected)):
+        fail(
+            f"{run.function} returned the results in the order they were ready, not in the order asked for:"
+            f"\n  {got!r}\nReturn {what}'s results in the order of the input: keep the threads or futures in a"
+            " list, in that order, and collect their results from it (pool.map keeps the order itself)." + run.its_code,
+            run.defined,
+        )
+    fail(f"{run.function} returned {got!r}; it should return {expected!r}.{run.its_code}", run.defined)
+
+
+def expect_crunched_in_processes(run, numbers):
+    """Each number was crunched in a process other than this one."""
+    crunched = [result for result in run.value if hasattr(result, "pid")] if isinstance(run.value, list) else []
+    if len(crunched) != len(numbers):
+        fail(
+            f"{run.function} returned {run.value!r}; return what crunch() returned for each number, in a list."
+            + run.its_code,
+            run.defined,
+        )
+    here = [result for result in crunched if result.pid == os.getpid()]
+    if not here:
+        return
+    threads = {result.thread for result in here}
+    if threads == {run.caller.name}:
+        how = "one after the other, in the thread that called it"
+    else:
+        how = "in threads of this one process"
+    fail(
+        f"{run.function} ran crunch() {how}. crunch() computes, and with the GIL only one thread of a"
+        " process computes at a time, so threads do not make it faster. Run it in other processes:"
+        " concurrent.futures.ProcessPoolExecutor or multiprocessing.Pool." + run.its_code,
+        run.defined,
+    )
+
+
+def expect_no_process_left(run, seconds=3):
+    """No process the function started is still running a moment after it returned."""
+    end = time.monotonic() + seconds  # real time: a closed pool's processes end at once; only an open one waits
+    while multiprocessing.active_children() and time.monotonic() < end:
+        time.sleep(0.05)
+    left = multiprocessing.active_children()
+    unclosed = next((warning for warning in run.warnings if "unclosed" in warning), None)
+    if unclosed and not left:
+        fail(
+            f"{run.function} never closed its pool: Python found it still open when the function let go of it,"
+            f" and warned: {unclosed.split(' <')[0]!r}. Open it in a with block (with Pool() as pool: ...),"
+            " which closes it at the end of the block." + run.its_code,
+            run.defined,
+        )
+    if not left:
+        return
+    for process in left:
+        process.terminate()
+    fail(
+        f"{run.function} returned, yet {len(left)} worker process{'es are' if len(left) > 1 else ' is'}"
+        " still running: the pool was never closed. Open it in a with"
+        " block (with ProcessPoolExecutor() as pool: ...), which closes it and waits for its processes"
+        " at the end of the block." + run.its_code,
+        run.defined,
+    )
+
+
 # --- what the probes report when a run goes wrong -------------------------------------------
 
 
@@ -441,6 +517,21 @@ def error_lesson(run, kata_file, explain_error=None):
     """The learner's function raised, or called sys.exit() or os._exit()."""
     error = run.error
     at = f"\n  at {run.error_where}" if run.error_where else ""
+    if isinstance(error, ProcessStart):
+        at = f" at\n  {error.where}" if error.where else ""
+        return (
+            f"{run.function} starts a process{at}\nWaiting needs no processor of its own, and a process costs"
+            " far more to start than a thread: use threads here (threading.Thread, or"
+            " concurrent.futures.ThreadPoolExecutor). Processes are for work that computes."
+        )
+    if _cannot_pickle(error):
+        return (
+            f"{run.function} hands a process pool a function it cannot send to another process{at}"
+            "\nA process pool sends the function to"
+            " another process by its name, so it must be defined at the top level of a module: a lambda, or a"
+            " function defined inside another, has no such name. Hand the pool the function itself:"
+            " pool.map(crunch, numbers)."
+        )
     if isinstance(error, ProgramExit):
         return (
             f"{run.function} called os._exit({error.status!r}):"
@@ -473,6 +564,13 @@ def error_lesson(run, kata_file, explain_error=None):
     if "started once" in str(error):
         report += "\nA Thread object runs only once: make a new Thread to run something again."
     return report
+
+
+def _cannot_pickle(error):
+    said = str(error).lower()  # "Can't pickle local object", or, from 3.13, "Can't get local object"
+    return isinstance(error, pickle.PicklingError | AttributeError | TypeError) and (
+        "pickle" in said or "local object" in said
+    )
 
 
 _END_BY_RETURNING = "Take that call out: a function is done when it returns, and so is the program."

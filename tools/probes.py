@@ -19,20 +19,25 @@ import ctypes
 import dis
 import functools
 import inspect
+import multiprocessing
+import multiprocessing.process
 import os
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
 
 from tools import lessons, virtual_time
-from tools.failures import KataFailure, ProgramExit, Where, defined_in, display_path, fail
+from tools.failures import KataFailure, ProcessStart, ProgramExit, Where, defined_in, display_path, fail
 from tools.records import Event, Given, Kind, Run, TaskCall
 from tools.virtual_time import Clock, Listener, Waiting, WatchedLock, on_the_clock
 
 # Real time, only for code that never waits (a loop that never ends): the clock decides the rest.
 STUCK_AFTER = 2.0
+# Other processes run in real time, off the clock; starting a few takes well under a second.
+PROCESSES_STUCK_AFTER = 10.0
 TASK_SECONDS = 2  # the lesson's task(name) sleeps 2 seconds
 
 _STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
@@ -111,13 +116,17 @@ class ThreadWatch(Listener):
 
     # --- running learner code --------------------------------------------------------------
 
-    def run(self, function, *args, switch_threads_often=False, title=None, explain_error=None, **kwargs):
+    def run(
+        self, function, *args, switch_threads_often=False, processes=False, title=None, explain_error=None, **kwargs
+    ):
         """Run `function(*args, **kwargs)` as the learner's main thread would, and record it.
 
         Fails with a lesson if the code is stuck or deadlocked, raises, or a thread it started
         crashed; `explain_error(error)` may say what to do about an error the task expects.
         With `switch_threads_often`, the threads take turns at every write to shared state in
-        the kata file, so that a race shows on every run.
+        the kata file, so that a race shows on every run. Starting a process fails with a lesson,
+        unless `processes`: then the code runs off the clock, in real time, and only what it
+        returns and prints is recorded.
         """
         run = Run(function=title or f"{function.__name__}()", called=(function, args, kwargs))
         run.defined = defined_in(function, self.kata_file)
@@ -136,10 +145,17 @@ class ThreadWatch(Listener):
         caller = threading.Thread(target=as_main_thread, name="MainThread", daemon=True)
         run.caller = caller
         try:
-            with _patched(self, switch_threads_often):
+            with _patched(self, switch_threads_often, processes):
                 self.clock.begin(caller)
                 caller.start()
-                run.outcome = self.clock.follow(STUCK_AFTER)
+                if processes:
+                    with _forking(), warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always", ResourceWarning)  # a pool thrown away unclosed says so
+                        caller.join(PROCESSES_STUCK_AFTER)
+                    run.warnings = [str(warning.message) for warning in caught]
+                    run.outcome = "stuck" if caller.is_alive() else "done"
+                else:
+                    run.outcome = self.clock.follow(STUCK_AFTER)
         except KeyboardInterrupt:
             # Ctrl-C: stop the learner's threads at once; a thread spinning in a loop would
             # otherwise slow pytest's goodbye down to seconds.
@@ -151,7 +167,8 @@ class ThreadWatch(Listener):
                 report = lessons.deadlock_lesson(run, waits, self.clock.finished)
                 where = next((wait.where for wait in waits if wait.where), None)
             else:
-                report, where = lessons.stuck_lesson(run, STUCK_AFTER, self._positions(run)), self._where_running(run)
+                seconds = PROCESSES_STUCK_AFTER if processes else STUCK_AFTER
+                report, where = lessons.stuck_lesson(run, seconds, self._positions(run)), self._where_running(run)
                 self.got_stuck = True
             self.stop_leftover_threads()
             fail(report, where)
@@ -263,15 +280,18 @@ class ThreadWatch(Listener):
 
     # --- tasks handed to the learner's code -------------------------------------------------
 
-    def task(self, *labels, seconds=TASK_SECONDS):
-        """A stand-in for the lesson's task(name): it takes `seconds` on the clock."""
+    def task(self, *labels, seconds=TASK_SECONDS, result=None):
+        """A stand-in for the lesson's task(name): it takes `seconds` on the clock (or `seconds[name]`),
+        and returns `result(name)` if a `result` is given."""
 
         def task(*args, **kwargs):
             # Whatever the learner calls the argument: task("Task 1") or task(name="Task 1").
             given = [*args, *kwargs.values()]
             if len(given) != 1:
                 raise TypeError(f"the task takes 1 argument, its name, but {len(given)} were given")
-            return self._perform(str(given[0]), seconds)
+            name = str(given[0])
+            takes = seconds.get(name, 0) if isinstance(seconds, dict) else seconds
+            return self._perform(name, takes, (lambda: result(name)) if result else None)
 
         return task
 
@@ -322,15 +342,43 @@ def _inside_run_method():
 
 
 @contextlib.contextmanager
-def _patched(watch, switch_threads_often):
-    """The clock, and the watch's hooks in `sys.stdout` and `os`, for as long as the learner's code runs."""
+def _forking():
+    """Processes started by fork, whatever this Python's default: a forked child has the kata module the
+    test loaded, so a function the learner defines at its top level reaches the pool as it would in their
+    own program. (Forkserver, the default from 3.14, and spawn import it anew, by a name only the tests know.)"""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield
+        return
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("fork", force=True)
+    try:
+        yield
+    finally:
+        multiprocessing.set_start_method(before, force=True)
+
+
+@contextlib.contextmanager
+def _patched(watch, switch_threads_often, processes):
+    """The clock, and the watch's hooks in `sys.stdout`, `os` and `multiprocessing`, for as long as
+    the learner's code runs; off the clock if it is to start `processes`."""
+    tests_process, real_exit, real_start = os.getpid(), os._exit, multiprocessing.process.BaseProcess.start
 
     def _exit(status):  # named as the os._exit it stands in for, which a thread's name shows
+        if os.getpid() != tests_process:  # a forked child ends as it should
+            real_exit(status)
         raise ProgramExit(status)
 
-    with on_the_clock(watch.clock) as hooks, pytest.MonkeyPatch.context() as patch:
+    def start(process):
+        if watch.clock.is_learner():
+            raise ProcessStart(watch.where(sys._getframe(1)))
+        return real_start(process)
+
+    clock = contextlib.nullcontext({}) if processes else on_the_clock(watch.clock)
+    with clock as hooks, pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdout", _RecordingStdout(watch, sys.stdout))
         patch.setattr(os, "_exit", _exit)
+        if not processes:
+            patch.setattr(multiprocessing.process.BaseProcess, "start", start)
         if switch_threads_often:
             threading.settrace(watch._trace_kata_frames)
         try:

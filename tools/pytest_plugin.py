@@ -79,9 +79,13 @@ def kata(watch):
     name = f"kata_under_test_{abs(hash(watch.kata_file))}"
     spec = importlib.util.spec_from_file_location(name, watch.kata_file)
     module = importlib.util.module_from_spec(spec)
+    # Importable by its name while the test runs, as a program's own module is: a process pool
+    # pickles the functions it hands to other processes by module and name.
+    sys.modules[name] = module
     watch.load(module)
     module.__getattr__ = _missing_from(watch.kata_file)  # asked only for names the file does not define
-    return module
+    yield module
+    sys.modules.pop(name, None)
 
 
 def _missing_from(kata_file):

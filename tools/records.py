@@ -79,6 +79,7 @@ class Run:
     returned: Event | None = None
     outcome: str = ""  # how the run ended on the clock: done, deadlock or stuck
     defined: Where | None = None  # where the kata file defines the function the test ran
+    warnings: list[str] = field(default_factory=list)  # what Python warned of, in a run with processes
     unlocked_write: Where | None = None  # the first write to a global by a started thread holding no lock
 
     @property
