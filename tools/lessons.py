@@ -607,13 +607,19 @@ def crash_lesson(run, crash, kata_file):
     )
 
 
-def stuck_lesson(run, seconds, positions):
+def stuck_lesson(run, seconds, positions, processes=False):
     """The run still went on after `seconds` of real time; `positions` are (thread, where, running)."""
     lines = [f"{run.function} is still running after {seconds:g} seconds: your code is stuck."]
     for thread, where, running in positions:
         never_waits = f"\n    and has run for {seconds:g} seconds without waiting" if running else ""
         lines.append(f"  {thread.name} is at {where}{never_waits}" if where else f"  {thread.name} is still running")
-    lines.append("A thread caught in a loop that never ends holds up everyone who waits for it.")
+    if processes:
+        lines.append(
+            "It waits for the processes it started, and they are still at work: a function that never returns"
+            " keeps its pool waiting for ever."
+        )
+    else:
+        lines.append("A thread caught in a loop that never ends holds up everyone who waits for it.")
     return "\n".join(lines)
 
 

@@ -37,7 +37,7 @@ from tools.virtual_time import Clock, Listener, Waiting, WatchedLock, on_the_clo
 # Real time, only for code that never waits (a loop that never ends): the clock decides the rest.
 STUCK_AFTER = 2.0
 # Other processes run in real time, off the clock; starting a few takes well under a second.
-PROCESSES_STUCK_AFTER = 10.0
+PROCESSES_STUCK_AFTER = 5.0
 TASK_SECONDS = 2  # the lesson's task(name) sleeps 2 seconds
 
 _STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
@@ -167,8 +167,12 @@ class ThreadWatch(Listener):
                 report = lessons.deadlock_lesson(run, waits, self.clock.finished)
                 where = next((wait.where for wait in waits if wait.where), None)
             else:
-                seconds = PROCESSES_STUCK_AFTER if processes else STUCK_AFTER
-                report, where = lessons.stuck_lesson(run, seconds, self._positions(run)), self._where_running(run)
+                if processes:
+                    positions = [(thread, where, False) for thread, where, _ in self._positions(run)]
+                    report = lessons.stuck_lesson(run, PROCESSES_STUCK_AFTER, positions, processes=True)
+                else:
+                    report = lessons.stuck_lesson(run, STUCK_AFTER, self._positions(run))
+                where = self._where_running(run)
                 self.got_stuck = True
             self.stop_leftover_threads()
             fail(report, where)
@@ -205,6 +209,8 @@ class ThreadWatch(Listener):
         """
         if self._run is None:
             return
+        for process in multiprocessing.active_children():  # a process pool's workers, say
+            process.terminate()
         self.clock.stop()
         frames = sys._current_frames()
         ours = {threading.__file__, virtual_time.__file__}
