@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 from tools import mutants, progress, registry, starters, submission
-from tools.registry import KATA_FILE, ROOT, katas
+from tools.registry import KATA_FILE, KATAS_DIR, ROOT, katas
 from tools.runner import fresh_pytest
 
 ANSI = {"green": "32", "yellow": "33", "red": "31", "bold": "1"}
@@ -122,7 +122,8 @@ def verify(args):
     ok, problem = styled("ok", {"green": True}), styled("PROBLEM", {"red": True})
     found = registry.problems()
     whole = problem if found else f"lists every kata folder; each complete, hinted  {ok}"
-    print(f"{'katas/katas.toml':<20} {whole}")
+    width = max(len("katas/katas.toml"), *(len(folder.name) for folder in KATAS_DIR.iterdir() if folder.is_dir()))
+    print(f"{'katas/katas.toml':<{width}} {whole}")
     for sentence in found:
         say(f"  - {sentence}", indent="    ")
     try:
@@ -133,7 +134,7 @@ def verify(args):
     for kata in chosen:
         if not all(path.is_file() for path in (kata.kata_file, kata.folder / "test_kata.py", kata.solution)):
             all_good = False
-            print(f"{kata.name:<20} not judged: its files are missing (see above)  {problem}")
+            print(f"{kata.name:<{width}} not judged: its files are missing (see above)  {problem}")
             continue
         _, starter, _ = starter_of(kata, args.source)
         with tempfile.TemporaryDirectory() as scratch:
@@ -146,7 +147,7 @@ def verify(args):
         all_good &= good
         verdict = ok if good else problem
         print(
-            f"{kata.name:<20} starter fails: {'yes' if starter_fails else 'NO '}"
+            f"{kata.name:<{width}} starter fails: {'yes' if starter_fails else 'NO '}"
             f"  solution passes: {'yes' if solution_passes else 'NO '}  {verdict}"
         )
     return 0 if all_good else 1
