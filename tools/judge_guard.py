@@ -44,8 +44,12 @@ class Replacement:
     now: object
     restore: types.FunctionType | None  # puts the original back, where nothing else will
 
+    def defined_at(self, kata_file):
+        """Where the kata file defines what took the original's place, if it does."""
+        return defined_in(self.now, kata_file)
+
     def describe(self, kata_file):
-        where = defined_in(self.now, kata_file)
+        where = self.defined_at(kata_file)
         return f"{self.name} was replaced by {_kind(self.now)}" + (f"\n    at {where}" if where else "")
 
 

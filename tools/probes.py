@@ -146,15 +146,17 @@ class ThreadWatch(Listener):
         run.caller = caller
         try:
             with _patched(self, switch_threads_often, processes):
-                self.clock.begin(caller)
-                caller.start()
                 if processes:
+                    # Both in place before the learner's code starts: it may make its pool at once.
                     with _forking(), warnings.catch_warnings(record=True) as caught:
                         warnings.simplefilter("always", ResourceWarning)  # a pool thrown away unclosed says so
+                        caller.start()
                         caller.join(PROCESSES_STUCK_AFTER)
                     run.warnings = [str(warning.message) for warning in caught]
                     run.outcome = "stuck" if caller.is_alive() else "done"
                 else:
+                    self.clock.begin(caller)
+                    caller.start()
                     run.outcome = self.clock.follow(STUCK_AFTER)
         except KeyboardInterrupt:
             # Ctrl-C: stop the learner's threads at once; a thread spinning in a loop would
@@ -167,11 +169,8 @@ class ThreadWatch(Listener):
                 report = lessons.deadlock_lesson(run, waits, self.clock.finished)
                 where = next((wait.where for wait in waits if wait.where), None)
             else:
-                if processes:
-                    positions = [(thread, where, False) for thread, where, _ in self._positions(run)]
-                    report = lessons.stuck_lesson(run, PROCESSES_STUCK_AFTER, positions, processes=True)
-                else:
-                    report = lessons.stuck_lesson(run, STUCK_AFTER, self._positions(run))
+                seconds = PROCESSES_STUCK_AFTER if processes else STUCK_AFTER
+                report = lessons.stuck_lesson(run, seconds, self._positions(run), processes=processes)
                 where = self._where_running(run)
                 self.got_stuck = True
             self.stop_leftover_threads()
@@ -228,10 +227,14 @@ class ThreadWatch(Listener):
         return where
 
     def _positions(self, run):
-        """(thread, the kata line it is at, whether it holds the turn) for each of the run's live threads."""
+        """(thread, the kata line it is at, whether it holds the clock's turn) for each of the run's live threads."""
         frames = sys._current_frames()
         return [
-            (thread, self.where(frames.get(thread.ident)), thread is self.clock.running)
+            (
+                thread,
+                self.where(frames.get(thread.ident)),
+                self.clock.is_learner(thread) and thread is self.clock.running,
+            )
             for thread in [run.caller, *run.started_threads]
             if thread.is_alive()
         ]

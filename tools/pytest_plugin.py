@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tools import progress, starters
-from tools.failures import KataFailure, defined_in, display_path, fail
+from tools.failures import KataFailure, display_path, fail
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import ThreadWatch
 from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
@@ -187,7 +187,7 @@ class KataSession:
         report.longrepr = _wrapped(
             lesson(replacements, kata_file) if replacements else workflow_command_lesson(commands)
         )
-        where = next(filter(None, (defined_in(r.now, Path(kata_file).resolve()) for r in replacements)), None)
+        where = next(filter(None, (r.defined_at(Path(kata_file).resolve()) for r in replacements)), None)
         report.kata_line = where.line if where else None
 
     def _focus(self, report, item, name):
@@ -240,10 +240,9 @@ class KataSession:
         result = self.results.setdefault(name, progress.KataResult())
         if report.failed:
             test = report.nodeid.split("::")[-1]
-            if getattr(report, "judge_changed", False) and not result.judge_changed:
-                result.judge_changed = True
-                result.message, result.line = report.longreprtext, getattr(report, "kata_line", None)
-            elif not result.failed:
+            judge_changed = getattr(report, "judge_changed", False) and not result.judge_changed
+            if judge_changed or not result.failed:
+                result.judge_changed |= judge_changed
                 result.message, result.line = report.longreprtext, getattr(report, "kata_line", None)
             if test not in result.failed:
                 result.failed.append(test)

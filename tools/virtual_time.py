@@ -124,10 +124,6 @@ class Clock:
     def knows(self, thread):
         return thread in self._threads or thread in self.finished
 
-    @property
-    def threads(self):
-        return set(self._threads)
-
     def adopt(self, thread):
         with self.changed:
             self._threads.add(thread)
