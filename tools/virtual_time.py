@@ -382,6 +382,8 @@ def _signature(kind, passed_over, wait):
 
 
 def _at(wait):
+    if wait.kind == Waiting.RUN:
+        return " before it began to run"
     return f" at\n    {wait.where}" if wait.where else ""
 
 
@@ -502,6 +504,11 @@ class WatchedLock:
             self._clock.lock_order.taken(self, thread)
 
     def release(self):
+        self._let_go()
+        if self.ordered:  # the kata file's own lock: another thread may take it before this one goes on
+            self._clock.decide(self._clock.listener.where(sys._getframe(1)))
+
+    def _let_go(self):
         if not self._locked:
             raise RuntimeError("release unlocked lock")
         self._hand_on()
@@ -531,7 +538,7 @@ class WatchedLock:
         return self._locked and self.owner is threading.current_thread()
 
     def _release_save(self):
-        self.release()
+        self._let_go()
 
     def _acquire_restore(self, saved):
         self.acquire()
@@ -559,7 +566,7 @@ class WatchedRLock(WatchedLock):
         super()._take(thread, frame)
         self._count = 1
 
-    def release(self):
+    def _let_go(self):
         if self.owner is not threading.current_thread():
             raise RuntimeError("cannot release un-acquired lock")
         self._count -= 1
@@ -568,7 +575,7 @@ class WatchedRLock(WatchedLock):
 
     def _release_save(self):
         count, self._count = self._count, 1
-        self.release()
+        self._let_go()
         return count
 
     def _acquire_restore(self, count):
@@ -695,8 +702,9 @@ def on_the_clock(clock):
         clock.adopt(thread)
         clock.expect_first_turn(thread)
         original_start(thread)
-        if clock.runs_first(thread, listener.where(sys._getframe(1))):
-            clock.wait(Waiting.START, thread, _always, priority=0, hand_to=thread)
+        where = listener.where(sys._getframe(1))
+        if clock.runs_first(thread, where):
+            clock.wait(Waiting.START, thread, _always, where=where, priority=0, hand_to=thread)
         if thread in clock.finished:
             original_join(thread)  # it ended before start() returned: is_alive() says so from here on
 
