@@ -118,7 +118,8 @@ def _busy_wait(run):
     again = [e for e in asked if e.again and e.seq < run.returned.seq]
     if not again:
         return None
-    first, last = next(e for e in asked if e.where == again[0].where), again[-1]
+    first = next(e for e in reversed(asked) if e.seq < again[0].seq and e.where == again[0].where)
+    last = again[-1]
     if last.at == first.at:
         return None  # it spun while the other threads went on, with no time passing on the clock
     question = "is_alive()" if first.kind == Kind.ASKED else first.label

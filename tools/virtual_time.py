@@ -313,7 +313,7 @@ class Clock:
             self._end_wait(chosen)
             self.wait(Waiting.DELAYED, None, _always, None, where, hand_to=chosen.thread)
 
-    def poll(self, where=None):
+    def poll(self, about, where=None):
         """The running thread asks what only another thread can change (is_alive(), done(), ...):
         those that can go on go first, and a thread that asks the same again, without a wait of its
         own or another thread's turn since, lets the clock move to the next wake-up, as time passes
@@ -324,9 +324,10 @@ class Clock:
         turns, asked = self._asked_at.get(me, (None, set()))
         if turns != self.turns:
             asked = set()
-        again = where in asked  # asked here before, with no wait of its own and no other thread's turn since
-        self.wait(Waiting.POLL, None, _always, None, where, again=again)
-        self._asked_at[me] = (self.turns, asked | {where})
+        question = (where, id(about))
+        again = question in asked  # asked before, with no wait of its own and no other thread's turn since
+        self.wait(Waiting.POLL, about, _always, None, where, again=again)
+        self._asked_at[me] = (self.turns, asked | {question})
         return again
 
     def follow(self, real_seconds):
@@ -370,10 +371,10 @@ def _never():
     return False
 
 
-def _asked(clock, question, frame):
-    """The learner's code asks `question`, whose answer only another thread can change."""
+def _asked(clock, about, question, frame):
+    """The learner's code asks `question` of `about`, whose answer only another thread can change."""
     if frame.f_code.co_filename == clock.learner_file and clock.is_learner():
-        again = clock.poll(clock.listener.where(frame))
+        again = clock.poll(about, clock.listener.where(frame))
         clock.listener.on_polled(question, again)
 
 
@@ -524,7 +525,7 @@ class WatchedLock:
             self._locked, self.owner = False, None
 
     def locked(self):
-        _asked(self._clock, "locked()", sys._getframe(1))
+        _asked(self._clock, self, "locked()", sys._getframe(1))
         return self._locked
 
     def __enter__(self):
@@ -723,7 +724,7 @@ def on_the_clock(clock):
     def is_alive(thread):
         if not (clock.is_learner() and clock.knows(thread) and thread is not threading.current_thread()):
             return original_is_alive(thread)
-        again = clock.poll(listener.where(sys._getframe(1)))
+        again = clock.poll(thread, listener.where(sys._getframe(1)))
         if thread in clock.finished:
             original_join(thread)  # its last steps, in C, so that the answer is the clock's
         alive = original_is_alive(thread)
@@ -734,7 +735,7 @@ def on_the_clock(clock):
         original = getattr(owner, name)
 
         def ask(self, *args, **kwargs):
-            _asked(clock, f"{name}()", sys._getframe(1))
+            _asked(clock, self, f"{name}()", sys._getframe(1))
             return original(self, *args, **kwargs)
 
         return owner, name, ask
