@@ -61,6 +61,7 @@ class Wait:
     where: object
     priority: int = 1
     outcome: bool | None = None  # True: what it waited for happened; False: its time ran out
+    began: float = 0.0  # on the clock
     asked_again_at: int | None = None  # for a poll: the turn at which the thread asked again, with nobody between
 
     def spinning(self, turns):
@@ -188,7 +189,7 @@ class Clock:
         with self.changed:
             self._seq += 1
             deadline = None if timeout is None else self.now + max(timeout, 0)
-            wait = Wait(me, kind, on, ready, deadline, self._seq, where, priority)
+            wait = Wait(me, kind, on, ready, deadline, self._seq, where, priority, began=self.now)
             if again:
                 wait.asked_again_at = self.turns
             elif kind != Waiting.POLL:
@@ -233,9 +234,12 @@ class Clock:
             return
         ready, timed, spinning = self._candidates()
         if ready:
-            chosen = self._choose(ready, timed, default=ready[0])
+            chosen = self._choose(ready, timed[:1], default=ready[0])
         elif timed:
-            chosen = timed[0]
+            # A schedule may let the next wake-up come first: a task or a sleep may take longer than it says.
+            chosen = self._choose([], timed[1:], default=None, delayed=timed[:1])
+            if chosen is None:
+                chosen = timed[0]
         elif spinning:
             chosen = spinning[0]  # nothing else can change what it asks about: it goes on asking
         else:
@@ -246,19 +250,18 @@ class Clock:
         self._hand_turn(chosen.thread)
 
     def _candidates(self):
-        """The waits that are over (clock's order first), the next one the clock can end, and the pollers."""
+        """The waits that are over (clock's order first), the next two the clock can end, and the pollers."""
         pending = [wait for wait in self.waits.values() if wait.outcome is None and wait.thread in self._threads]
         spinning = [wait for wait in pending if wait.spinning(self.turns)]
         ready = sorted(
             (wait for wait in pending if wait.ready() and wait not in spinning),
             key=lambda wait: (wait.priority, wait.seq),
         )
-        timed = min(
+        timed = sorted(
             (wait for wait in pending if wait.deadline is not None and wait not in ready),
             key=lambda wait: (wait.deadline, wait.seq),
-            default=None,
         )
-        return ready, [timed] if timed else [], spinning
+        return ready, timed[:2], spinning
 
     def _choose(self, ready, timed, default, delayed=()):
         """The wait to end next: `default`, unless the schedule delays it."""
@@ -307,7 +310,7 @@ class Clock:
         with self.changed:
             ready, timed, _ = self._candidates()
             here = Wait(me, Waiting.DELAYED, None, _always, None, self._seq, where)
-            chosen = self._choose(ready, timed, default=None, delayed=[here])
+            chosen = self._choose(ready, timed[:1], default=None, delayed=[here])
             if chosen is None:
                 return
             self._end_wait(chosen)
@@ -398,19 +401,26 @@ def _went_first(passed_over, wait):
 
 def _paused(passed_over, wait, now):
     def describe():
-        names = _listed_names(passed_over)
-        if wait.kind == Waiting.SLEEP:
-            what = f"sleep({wait.on:g})"
-        elif wait.kind == Waiting.TASK:
-            what = str(wait.on)
-        else:
-            what = f"{wait.kind} wait"
+        late = passed_over[0]
+        if late.deadline is not None:
+            return (
+                f"{late.thread.name}'s {_what(late)}{_at(late)}\n  took longer than that:"
+                f" it had not ended at {wait.deadline:g} s, when {wait.thread.name}'s {_what(wait)} ended{_at(wait)}"
+            )
         return (
-            f"{names} paused{_at(passed_over[0])}\n  from {now:g} s until {wait.deadline:g} s,"
-            f" while {wait.thread.name}'s {what} ended{_at(wait)}"
+            f"{_listed_names(passed_over)} paused{_at(late)}\n  from {now:g} s until {wait.deadline:g} s,"
+            f" while {wait.thread.name}'s {_what(wait)} ended{_at(wait)}"
         )
 
     return describe
+
+
+def _what(wait):
+    if wait.kind == Waiting.SLEEP:
+        return f"sleep({wait.on:g})"
+    if wait.kind == Waiting.TASK:
+        return f"{wait.on} ({wait.deadline - wait.began:g} s)"
+    return f"{wait.kind} wait"
 
 
 def _listed_names(waits):
