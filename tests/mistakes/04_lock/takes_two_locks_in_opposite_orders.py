@@ -11,7 +11,7 @@ def increment(times=100_000):
     global counter
     for number in range(times):
         first, second = (lock, spare) if number % 2 else (spare, lock)
-        with first:  # noqa: SIM117 - two blocks, so the lesson shows where each lock is taken
+        with first:
             with second:
                 counter += 1
 
