@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import GIT_IDENTITY
+from tests.readme import commands_under
 from tools.registry import ROOT, SOLUTIONS_DIR, katas, learner_file
 
 DATA = ROOT / "tests" / "data" / "classroom50"
@@ -77,9 +78,9 @@ def pages(tmp_path_factory):
     packs `<classroom>/autograders/<assignment>/` (tar -czf, the folder's name inside)."""
     site, config = tmp_path_factory.mktemp("pages"), tmp_path_factory.mktemp("config")
     bundle = config / CLASSROOM / "autograders" / ASSIGNMENT
-    written = subprocess.run(
-        [sys.executable, "-m", "tools", "classroom50-bundle", bundle], cwd=ROOT, capture_output=True, text=True
-    )
+    (command,) = [line.split() for line in commands_under("For teachers") if "classroom50-bundle" in line]
+    assert command == ["python", "-m", "tools", "classroom50-bundle", "<assignment>"]  # the README's command
+    written = subprocess.run([sys.executable, *command[1:-1], bundle], cwd=ROOT, capture_output=True, text=True)
     assert written.returncode == 0, written.stderr
     (site / CLASSROOM / "autograders").mkdir(parents=True)
     archive = site / CLASSROOM / "autograders" / f"{ASSIGNMENT}.tar.gz"
@@ -272,5 +273,5 @@ def test_the_bundle_is_written_from_the_commit_and_replaces_only_a_bundle(tmp_pa
     (tmp_path / "notes" / "mine.txt").write_text("keep me")
     refused = bundle_command(tmp_path / "notes")
     assert refused.returncode == 2
-    assert "is not empty and is not a bundle" in refused.stderr
+    assert "is not empty and is not a bundle" in " ".join(refused.stderr.split())
     assert (tmp_path / "notes" / "mine.txt").read_text() == "keep me"
