@@ -39,10 +39,12 @@ def judge_python(scratch):
         return given
     started = time.monotonic()
     folder = Path(scratch) / "python"
-    subprocess.run([sys.executable, "-m", "venv", folder], check=True, timeout=INSTALL_TIMEOUT)
+    # Both run in the scratch folder, isolated: `python -m` imports from the folder it runs in first,
+    # and in the student's checkout a venv.py or pip/ of theirs would run instead.
+    subprocess.run([sys.executable, "-I", "-m", "venv", folder], cwd=scratch, check=True, timeout=INSTALL_TIMEOUT)
     python = folder / ("Scripts" if os.name == "nt" else "bin") / "python"
-    install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"]
-    subprocess.run([*install, "--requirement", REQUIREMENTS], check=True, timeout=INSTALL_TIMEOUT)
+    install = [python, "-I", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"]
+    subprocess.run([*install, "--requirement", REQUIREMENTS], cwd=scratch, check=True, timeout=INSTALL_TIMEOUT)
     say(f"installed the judge's packages in {time.monotonic() - started:.1f} s")
     return python
 
