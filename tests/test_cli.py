@@ -206,7 +206,16 @@ WHAT_WE_PRINT = [
     *(["hint", kata.name, "--all"] for kata in KATAS),
     *(
         [*command, "--help"]
-        for command in ([], ["progress"], ["hint"], ["reset"], ["verify"], ["mutants"], ["check-submission"])
+        for command in (
+            [],
+            ["progress"],
+            ["hint"],
+            ["reset"],
+            ["verify"],
+            ["mutants"],
+            ["check-submission"],
+            ["classroom50-bundle"],
+        )
     ),
 ]
 
