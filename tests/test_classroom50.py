@@ -275,3 +275,41 @@ def test_the_bundle_is_written_from_the_commit_and_replaces_only_a_bundle(tmp_pa
     assert refused.returncode == 2
     assert "is not empty and is not a bundle" in " ".join(refused.stderr.split())
     assert (tmp_path / "notes" / "mine.txt").read_text() == "keep me"
+
+
+@pytest.mark.timeout(600)
+def test_the_autograder_installs_the_judge_into_a_python_of_its_own(pages, tmp_path):
+    """The path the runner takes: no KATAS_JUDGE_PYTHON, so the autograder makes a Python with venv and
+    installs requirements.txt into it with pip (from the package index pip is configured with)."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    archive = pages / CLASSROOM / "autograders" / f"{ASSIGNMENT}.tar.gz"
+    subprocess.run(["tar", "-xzf", archive, "-C", bundle], check=True)
+    checkout = tmp_path / "checkout"
+    student_repository(checkout)
+    write(checkout, {learner_file("01_start_and_join"): (SOLUTIONS_DIR / "01_start_and_join.py").read_text()})
+    python = tmp_path / "runner-python"
+    venv.create(python)
+    environment = {
+        **{key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")},
+        "PATH": f"{python / 'bin'}:/usr/bin:/bin",
+        "CLASSROOM50_BUNDLE_DIR": str(bundle / ASSIGNMENT),
+        "CLASSROOM": CLASSROOM,
+        "ASSIGNMENT": ASSIGNMENT,
+        "SUBMISSION_TAG": "submit/2026-09-02T10-00-00Z-0000000",
+        "COMMIT_URL": f"https://github.com/{REPOSITORY}/commit/0",
+        "RELEASE_URL": f"https://github.com/{REPOSITORY}/releases/tag/submit%2F2026-09-02T10-00-00Z-0000000",
+    }
+    environment.pop("KATAS_JUDGE_PYTHON", None)
+    ran = subprocess.run(
+        [python / "bin" / "python3", bundle / ASSIGNMENT / "autograder.py"],
+        cwd=checkout,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "threading katas: installed the judge's packages in " in ran.stdout
+    result = json.loads((checkout / "result.json").read_text())
+    assert [test["passed"] for test in result["tests"]] == [kata.name == "01_start_and_join" for kata in katas()]
