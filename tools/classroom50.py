@@ -70,9 +70,14 @@ def git(repo, *args, binary=False, env=None):
 
 def write_bundle(folder, repo=ROOT, revision="HEAD"):
     """Write the bundle of `revision` into `folder`; return (commit, compressed size, uncommitted changes)."""
-    folder = Path(folder)
+    folder = Path(folder).resolve()
     _check_destination(folder)
-    commit = git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
+    try:
+        commit = git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
+    except (BundleError, OSError):
+        raise BundleError(
+            f"the bundle is written from a git commit, and {repo} has no {revision} to write it from: commit first."
+        ) from None
     with tempfile.TemporaryDirectory() as scratch:
         built = Path(scratch) / folder.name
         built.mkdir()
