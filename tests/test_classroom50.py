@@ -223,8 +223,8 @@ def test_the_students_tests_and_tools_change_nothing(graded):
 def test_a_kata_that_ends_its_process_is_a_failure(graded):
     (test,) = [test for test in graded["result"]["tests"] if test["test-name"].startswith("05 ")]
     assert not test["passed"]
-    assert test["details"].startswith("(the tests did not finish): ")
-    assert "| 05 The life of a thread: create, start, run, join | yes | ❌ did not finish |" in graded["body"]
+    assert "did not finish" in test["details"]
+    assert "| 05 The life of a thread: create, start, run, join | yes | ❌ " in graded["body"]
 
 
 @pytest.mark.timeout(600)

@@ -38,6 +38,8 @@ def judge_python(scratch):
         say(f"judging with {given} (KATAS_JUDGE_PYTHON), installing nothing")
         return given
     started = time.monotonic()
+    # Readable by all, as an installed Python is: the judge may run the kata's tests as another user.
+    os.chmod(scratch, 0o755)
     folder = Path(scratch) / "python"
     # Both run in the scratch folder, isolated: `python -m` imports from the folder it runs in first,
     # and in the student's checkout a venv.py or pip/ of theirs would run instead.
