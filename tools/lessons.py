@@ -380,29 +380,93 @@ def _unlocked(run):
 # --- kata 05: the life of a thread ----------------------------------------------------------
 
 
-def expect_is_alive_answers(run, truth):
-    """lifecycle() returned, for each stage in `truth`, what is_alive() said: truth is {stage: (alive, why)}."""
+_STAGES = {"created": "before start()", "started": "between start() and join()", "joined": "after join()"}
+
+
+def expect_is_alive_answers(run, label):
+    """lifecycle() returned, for each of its stages, what is_alive() answered when asked at that stage
+    about the thread that ran `label`: the answers recorded in this run, not those a textbook expects."""
     if not isinstance(run.value, dict):
         fail(
             f"{run.function} returned {run.value!r}; return a dict like"
             f" {{'created': ..., 'started': ..., 'joined': ...}}.{run.its_code}",
             run.defined,
         )
-    for stage, (alive, why) in truth.items():
-        said = run.value.get(stage)
-        if callable(said):
+    for stage in _STAGES:
+        if callable(run.value.get(stage)):
             fail(
                 f"{run.function} gives the method thread.is_alive itself for {stage!r}, not True or False:"
                 f" without () it is never called. Store thread.is_alive(), with the brackets.{run.its_code}",
                 run.defined,
             )
-        if said is not alive:
+    call = run.calls_of(label)[0]
+    asks = [e for e in run.of(Kind.ASKED) if e.other is call.thread and e.seq < run.returned.seq]
+    if not asks:
+        fail(
+            f"{run.function} returned {run.value!r} without ever calling thread.is_alive(): those are"
+            " answers written in advance, not what the thread said. is_alive() tells what is true when you"
+            f" ask, and right after start() that depends on the run: True while {label} runs (or the thread"
+            " waits), False once it is over.\nCall thread.is_alive() at each stage, before start(), between"
+            f" start() and join(), and after join(), and store what it returns.{run.its_code}",
+            run.defined,
+        )
+    for stage, when in _STAGES.items():
+        said = run.value.get(stage)
+        answers = [ask for ask in asks if _stage_of(run, call.thread, ask) == stage]
+        if not answers:
             fail(
-                f"{run.function} gives {said!r} for {stage!r}, but in this run thread.is_alive() said {alive}"
-                f" when the thread was {stage}: {why}.\nStore what thread.is_alive() returns at each stage: it"
-                f" tells what is true when you ask.{run.its_code}",
+                f"{run.function} gives {said!r} for {stage!r} without asking: it never calls thread.is_alive()"
+                f" {when}.\nCall it there, and store what it returns: it tells what is true when you ask."
+                + run.its_code,
                 run.defined,
             )
+        if not any(said is ask.answer for ask in answers):
+            ask = answers[0]
+            fail(
+                f"{run.function} gives {said!r} for {stage!r}, but thread.is_alive() said {ask.answer} when"
+                f" asked {when}:\n  {ask.where}\n{_why_alive(run, call, stage, ask)}.\nStore what"
+                " thread.is_alive() returns at each stage: it tells what is true when you ask.",
+                ask.where,
+            )
+
+
+def _stage_of(run, thread, ask):
+    """created: asked before start(); joined: asked once the caller knew the thread had ended (a join()
+    returned, or is_alive() had said False after start()); started: in between."""
+    started = next((e for e in run.of(Kind.START) if e.other is thread), None)
+    if started is None or ask.seq < started.seq:
+        return "created"
+    over = next(
+        (
+            e
+            for e in run.events
+            if e.seq > started.seq
+            and e.other is thread
+            and ((e.kind == Kind.JOINED and e.ended) or (e.kind == Kind.ASKED and e.answer is False))
+        ),
+        None,
+    )
+    if over is None or ask.seq < over.seq or ask is over:
+        return "started"
+    return "joined"
+
+
+def _why_alive(run, call, stage, ask):
+    """Why is_alive() gave its answer to `ask`, from what the run recorded before it."""
+    name = call.thread.name
+    if stage == "created":
+        return "a thread is not alive until start() is called"
+    if stage == "joined":
+        return "join() returns only once the thread has ended" if not ask.answer else f"{name} was still running"
+    if ask.answer:
+        if call.begin.seq > ask.seq:
+            return f"{name} was alive, and had not even begun {call.label} yet"
+        if call.end is None or call.end.seq > ask.seq:
+            return f"{name} was alive: {call.label} was still running"
+        return f"{call.label} was over, but {name} had not ended yet"
+    if call.end is None:
+        return f"{name} had already ended"
+    return f"this time {call.label} was over at {_seconds(call.end.at)}, and {name} had ended before you asked"
 
 
 def catch_the_runtime_error(error):

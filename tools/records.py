@@ -14,7 +14,7 @@ class Kind(StrEnum):
     JOIN = "join"  # a thread began to wait for another to end
     JOINED = "joined"  # that wait is over: `ended` tells whether the other thread had ended
     SLEEP = "sleep"
-    ASKED = "asked"  # a thread asked another whether it is alive
+    ASKED = "asked"  # a thread asked another whether it is alive: `answer` is what is_alive() said
     WAITED = "waited"  # a wait on a lock or condition is over: `ended` tells whether it got what it waited for
     BEGIN = "begin"  # a stand-in task began
     END = "end"  # a stand-in task ended
@@ -24,6 +24,9 @@ class Kind(StrEnum):
     LOCK = "lock"  # the kata file made a lock
     READ = "read"  # a thread read a shared global
     WROTE = "wrote"  # a thread wrote a shared global
+    ENDED = "ended"  # a started thread ran its code to the end
+    POOL = "pool"  # the kata file made a pool of threads or processes
+    SHUTDOWN = "shutdown"  # the learner's code shut a pool down (shutdown(), close(), terminate())
 
 
 @dataclass
@@ -37,6 +40,10 @@ class Event:
     label: str = ""
     text: str = ""
     ended: bool | None = None  # for joined and waited: did the wait end because what it waited for happened?
+    answer: bool | None = None  # for asked: what is_alive() answered
+    # For start and ended: the lists and dicts the calling thread's kata code held then, copied, by id:
+    # what changed between two of them is what the threads wrote in between.
+    contents: dict | None = None
 
 
 @dataclass
@@ -64,6 +71,23 @@ class Given:
 
 
 @dataclass
+class Pool:
+    """A pool of threads or processes that the kata file made, and what became of it."""
+
+    kind: str  # ThreadPoolExecutor, ProcessPoolExecutor or Pool
+    made: Event
+    workers: int | None  # how many it was asked for: max_workers, or a Pool's processes; None if not said
+    size: int | None  # how many it may run at once, as it worked that out
+    owner: object  # a weak reference to the pool itself
+    threads: list[threading.Thread] = field(default_factory=list)  # the worker threads it started
+    shut_down: Event | None = None
+
+    @property
+    def where(self):
+        return self.made.where
+
+
+@dataclass
 class Run:
     """What happened while the learner's function ran."""
 
@@ -81,6 +105,7 @@ class Run:
     defined: Where | None = None  # where the kata file defines the function the test ran
     warnings: list[str] = field(default_factory=list)  # what Python warned of, in a run with processes
     unlocked_write: Where | None = None  # the first write to a global by a started thread holding no lock
+    pools: list[Pool] = field(default_factory=list)  # the pools the kata file made, in order
 
     @property
     def its_code(self):
@@ -92,6 +117,10 @@ class Run:
 
     def calls_of(self, label):
         return [call for call in self.calls if call.label == label]
+
+    def pool_of(self, thread):
+        """The pool whose worker `thread` is, or None."""
+        return next((pool for pool in self.pools if thread in pool.threads), None)
 
     @property
     def started_threads(self):

@@ -77,7 +77,10 @@ class Listener:
     def on_joined(self, thread, ended):
         pass
 
-    def on_asked(self, thread):
+    def on_asked(self, thread, alive):
+        pass
+
+    def on_end(self, thread):
         pass
 
     def on_sleep(self, seconds):
@@ -504,9 +507,11 @@ def on_the_clock(clock):
         return None
 
     def is_alive(thread):
-        if clock.is_learner() and clock.knows(thread) and thread is not threading.current_thread():
-            listener.on_asked(thread)
-        return original_is_alive(thread)
+        alive = original_is_alive(thread)
+        # Asked before start() too: what it said then is what the learner's code saw.
+        if clock.is_learner() and thread is not threading.current_thread():
+            listener.on_asked(thread, alive)
+        return alive
 
     def sleep(seconds):
         if not clock.is_learner():
@@ -581,6 +586,8 @@ def _in_turns(clock, thread, run):
         except BaseException as error:  # noqa: BLE001 - an exception ends the thread it happens in, whatever it is
             clock.listener.on_crash(thread, error)
         finally:
+            if not clock.stopping:
+                clock.listener.on_end(thread)
             clock.leave(thread)
         return None
 
