@@ -5,18 +5,22 @@ wrong, fail with what it did, why that is wrong and what to do instead. The repo
 tools/probes.py (an exception, a crashed thread, a stuck run, a deadlock) are written here too.
 """
 
+import dis
 import inspect
 import multiprocessing
 import os
 import pickle
 import re
+import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
-from tools.failures import ProcessStart, ProgramExit, defined_in, fail
+from tools.failures import ProcessStart, ProgramExit, Where, defined_in, fail
 from tools.interleaving import STEPS, lost_update, replay
 from tools.interleaving import picture as steps_picture
+from tools.pools import PROCESSORS
 from tools.records import Kind
 from tools.timeline import picture
 from tools.virtual_time import Waiting
@@ -44,6 +48,8 @@ def expect_each_in_a_thread_of_its_own(run, labels):
     for call in run.calls:
         by_thread.setdefault(call.thread, []).append(call)
     for thread, calls in by_thread.items():
+        if len(calls) > 1 and run.pool_of(thread) is not None:
+            _fail_pool_too_small(run, run.pool_of(thread), labels)
         if len(calls) > 1:
             given = run.given.get(thread)
             fail_with_picture(
@@ -61,6 +67,9 @@ def expect_at_the_same_time(run, labels):
     calls = [call for call in run.calls if call.label in labels]
     if max(call.begin.at for call in calls) < min(call.ends_at for call in calls):
         return
+    for pool in run.pools:
+        if len([call for call in calls if call.thread in pool.threads]) > len(pool.threads):
+            _fail_pool_too_small(run, pool, labels)
     for later in calls:
         earlier = next((call for call in calls if call.ends_at <= later.begin.at), None)
         if earlier is None:
@@ -91,6 +100,81 @@ def expect_all_joined(run, labels):
         if len(missed) > 1:
             message += f"\nThe same goes for {_listed([call.thread.name for call in missed[1:]])}."
         fail_with_picture(run, message, where)
+
+
+def _fail_pool_too_small(run, pool, labels):
+    """The pool ran fewer of the calls at once than there were: say which waited for a free worker, and why."""
+    calls = [call for call in run.calls if call.label in labels and call.thread in pool.threads]
+    ends = sorted(call.ends_at for call in calls)
+    waited = [call for call in calls if call.begin.at >= ends[0]]
+    first = waited[0]
+    freed = next((c for c in calls if c.thread is first.thread and c.end and c.end.seq < first.begin.seq), None)
+    left = f", when {freed.label} had ended and left its thread free" if freed else ""
+    shown = [call.label for call in waited[:3]] + ([f"{len(waited) - 3} more"] if len(waited) > 3 else [])
+    threads = len(pool.threads)
+    if pool.workers is None:
+        why = (
+            f"{pool.kind}() without max_workers makes at most min(32, processors + 4) threads:"
+            f" {pool.size} with the {PROCESSORS} processors the tests count."
+        )
+    else:
+        why = f"max_workers={pool.workers} lets it run {pool.size} at a time, however many tasks there are."
+    items = _first_parameter(run)
+    longest = max(call.ends_at - call.begin.at for call in calls)
+    fail(
+        f"{run.function} ran {len(calls)} tasks in a pool of {threads} threads, made at\n  {pool.where}\n"
+        f"so only {threads} ran at a time, and {_listed(shown)} waited for a free worker:"
+        f" {first.label} began only at {_seconds(first.begin.at)}{left}."
+        f" All of them took {_seconds(max(ends))}, where {_seconds(longest)} would have done.\n{why}"
+        f"\nGive the pool a thread for every task: max_workers=len({items}).",
+        pool.where,
+    )
+
+
+def _first_parameter(run):
+    function = run.called[0] if run.called else None
+    try:
+        return next(iter(inspect.signature(function).parameters))
+    except (TypeError, ValueError, StopIteration):
+        return "..."
+
+
+def expect_pools_shut_down(run):
+    """Every pool the function made was shut down (shutdown(), close(), terminate(), or the end of its
+    with block) before the function returned."""
+    for pool in run.pools:
+        if pool.shut_down is not None and pool.shut_down.seq < run.returned.seq:
+            continue
+        workers = "threads" if pool.kind == "ThreadPoolExecutor" else "worker processes"
+        message = (
+            f"{run.function} returned without shutting down the {pool.kind} made at\n  {pool.where}\n"
+            f"Its {workers} stay behind after the function is done, until Python happens to clean the"
+            " pool up, if it ever does."
+        )
+        unreached = _lines_calling(run.called[0] if run.called else None, ("shutdown", "close", "terminate"))
+        if unreached:
+            message += f"\n  {unreached[0]}\nnever ran: the function had returned before it got there."
+        ends = "ends its processes" if pool.kind == "Pool" else "waits for its tasks and shuts the pool down"
+        fail(
+            message + f"\nMake the pool in a with block (with {pool.kind}(...) as pool:): at the end of the block"
+            f" it {ends}.",
+            pool.where,
+        )
+
+
+def _lines_calling(function, methods):
+    """The lines of the kata file where `function` (or a function inside it) calls one of `methods`."""
+    code = getattr(inspect.unwrap(function), "__code__", None) if callable(function) else None
+    if code is None:
+        return []
+    found, codes = [], [code]
+    while codes:
+        code = codes.pop()
+        codes += [constant for constant in code.co_consts if hasattr(constant, "co_code")]
+        for instruction in dis.get_instructions(code):
+            if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and instruction.argval in methods:
+                found.append(Where(Path(code.co_filename), instruction.positions.lineno))
+    return sorted(set(found), key=lambda where: where.line)
 
 
 def _waited_for(run, call):
@@ -513,13 +597,116 @@ def expect_in_order(run, expected, what, key=None):
     if got == expected:
         return
     if isinstance(got, list) and sorted(map(repr, got)) == sorted(map(repr, expected)):
+        ready = [expected[expected.index(call_result)] for call_result in _results_as_ready(run, expected)]
+        how = "in the order they were ready" if got == ready else "in another order"
         fail(
-            f"{run.function} returned the results in the order they were ready, not in the order asked for:"
-            f"\n  {got!r}\nReturn {what}'s results in the order of the input: keep the threads or futures in a"
-            " list, in that order, and collect their results from it (pool.map keeps the order itself)." + run.its_code,
+            f"{run.function} returned the results {how}, not in the order asked for:"
+            f"\n  {_shown(got)}\nReturn {what}'s results in the order of the input: keep the threads or futures"
+            " in a list, in that order, and collect their results from it (pool.map keeps the order itself)."
+            + run.its_code,
             run.defined,
         )
-    fail(f"{run.function} returned {got!r}; it should return {expected!r}.{run.its_code}", run.defined)
+    message = f"{run.function} returned {_shown(got)};\nit should return {_shown(expected)}."
+    writes = _writes_into(run, run.value)
+    if writes:
+        fail(message + _wrong_places(run, writes, expected), writes[0][0].where or run.defined)
+    fail(message + run.its_code, run.defined)
+
+
+def _shown(items, most=6):
+    if not isinstance(items, list) or len(items) <= most:
+        return repr(items)
+    return f"[{', '.join(map(repr, items[:most]))}, ... ({len(items)} in all)]"
+
+
+def _results_as_ready(run, expected):
+    """`expected`'s items in the order the calls that give them ended, as far as the run recorded them."""
+    ended = sorted((call for call in run.calls if call.end), key=lambda call: call.end.seq)
+    by_label = [next((item for item in expected if call.label in str(item)), None) for call in ended]
+    return [item for item in by_label if item is not None]
+
+
+def _writes_into(run, container):
+    """[(ended event, index, value)]: what each started thread had changed in `container` (a list or dict
+    of the calling thread's) by the time it ended, as the copies taken at each start and end show."""
+    writes, before = [], None
+    for event in run.events:
+        if event.contents is None or id(container) not in event.contents:
+            continue
+        now = event.contents[id(container)]
+        if event.kind == Kind.ENDED and before is not None:
+            places = range(len(now)) if isinstance(now, list) else now.keys()
+            for place in places:
+                old = (
+                    before.get(place) if isinstance(before, dict) else (before[place] if place < len(before) else None)
+                )
+                if old != now[place] or (isinstance(before, dict) and place not in before):
+                    writes.append((event, place, now[place]))
+        before = now
+    return writes
+
+
+def _wrong_places(run, writes, expected):
+    """Which place each thread wrote its result to, and why they all wrote to the same one."""
+    places = {place for _, place, _ in writes}
+    lines = [
+        f"  {_thread_of(run, event.thread)} wrote {value!r} at index {place}, at {_seconds(event.at)}"
+        for event, place, value in writes[:4]
+    ]
+    if len(writes) > 4:
+        lines.append(f"  and {len(writes) - 4} more threads wrote theirs")
+    message = "\nWhere each thread put its result:\n" + "\n".join(lines)
+    if len(places) == 1 and len(writes) > 1:
+        (place,) = places
+        message += (
+            f"\nEvery thread wrote to index {place}, each over the one before, and the other places kept what they had."
+        )
+        late = _read_late(run, writes, place)
+        if late:
+            where, variable = late
+            message += (
+                f"\n  {where}\nreads `{variable}` when the thread gets there, after its fetch, not when the"
+                f" thread was made: by then the loop had moved on, and `{variable}` was {place!r} for every"
+                " thread."
+            )
+            return message + (
+                f"\nHand each thread its own {variable} when you make it: Thread(target=..., args=({variable},"
+                " ...)), a parameter of the function it runs."
+            )
+    return message + "\nEach thread must write its result to the place of its own input." + run.its_code
+
+
+def _thread_of(run, thread):
+    labels = [call.label for call in run.calls if call.thread is thread]
+    return f"the thread of {_listed(labels)}" if labels else thread.name
+
+
+def _read_late(run, writes, place):
+    """(line, variable) where the function a thread runs writes at `place`, read from a variable of an
+    enclosing function that holds `place` now: a loop variable, read after the loop moved on."""
+    for event, _, _ in writes:
+        given = run.given.get(event.thread)
+        target = getattr(given, "target", None)
+        code, cells = getattr(target, "__code__", None), getattr(target, "__closure__", None) or ()
+        if code is None:
+            continue
+        now = dict(zip(code.co_freevars, (_contents(cell) for cell in cells), strict=False))
+        instructions = list(dis.get_instructions(code))
+        for before, instruction in zip(instructions, instructions[1:], strict=False):
+            if (
+                instruction.opname == "STORE_SUBSCR"
+                and before.opname == "LOAD_DEREF"
+                and now.get(before.argval) == place
+            ):
+                return Where(Path(code.co_filename), instruction.positions.lineno), before.argval
+    return None
+
+
+def _contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell
+        return None
 
 
 def expect_crunched_in_processes(run, numbers):
@@ -539,11 +726,19 @@ def expect_crunched_in_processes(run, numbers):
         how = "one after the other, in the thread that called it"
     else:
         how = "in threads of this one process"
+    if getattr(sys, "_is_gil_enabled", lambda: True)():
+        why = "with the GIL only one thread of a process computes at a time, so threads do not make it faster"
+    else:
+        why = (
+            "this free-threaded Python lets threads compute at once, but with the GIL of the usual build only"
+            " one thread of a process computes at a time"
+        )
+    pools = [pool for pool in run.pools if pool.kind != "ProcessPoolExecutor" and pool.kind != "Pool"]
+    made = f"\nThe pool of threads was made at\n  {pools[0].where}" if pools else run.its_code
     fail(
-        f"{run.function} ran crunch() {how}. crunch() computes, and with the GIL only one thread of a"
-        " process computes at a time, so threads do not make it faster. Run it in other processes:"
-        " concurrent.futures.ProcessPoolExecutor or multiprocessing.Pool." + run.its_code,
-        run.defined,
+        f"{run.function} ran crunch() {how}. crunch() computes, and {why}. Run it in other processes:"
+        f" concurrent.futures.ProcessPoolExecutor or multiprocessing.Pool.{made}",
+        pools[0].where if pools else run.defined,
     )
 
 

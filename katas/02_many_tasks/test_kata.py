@@ -6,11 +6,17 @@ from tools.lessons import (
     expect_all_joined,
     expect_at_the_same_time,
     expect_each_in_a_thread_of_its_own,
+    expect_pools_shut_down,
     expect_printed_last,
 )
 
 LESSON_FILES = ["file1.txt", "file2.txt", "file3.txt"]
 MORE_FILES = [f"photo{number}.jpg" for number in range(1, 6)]
+# More than any pool has threads unless told how many: min(32, processors + 4) at most.
+MANY_FILES = [f"scan{number}.pdf" for number in range(1, 41)]
+SIZES = pytest.mark.parametrize(
+    "files", [LESSON_FILES, MORE_FILES, MANY_FILES], ids=["3 files", "5 files", "40 files"]
+)
 
 
 def run_download_all(kata, watch, files):
@@ -19,13 +25,13 @@ def run_download_all(kata, watch, files):
     return watch.run(kata.download_all, files, download=kata.download_file)
 
 
-@pytest.mark.parametrize("files", [LESSON_FILES, MORE_FILES], ids=["3 files", "5 files"])
+@SIZES
 def test_every_file_gets_a_thread_of_its_own(kata, watch, files):
     run = run_download_all(kata, watch, files)
     expect_each_in_a_thread_of_its_own(run, files)
 
 
-@pytest.mark.parametrize("files", [LESSON_FILES, MORE_FILES], ids=["3 files", "5 files"])
+@SIZES
 def test_all_downloads_run_at_the_same_time(kata, watch, files):
     run = run_download_all(kata, watch, files)
     expect_each_in_a_thread_of_its_own(run, files)
@@ -36,6 +42,7 @@ def test_download_all_waits_for_every_thread(kata, watch):
     run = run_download_all(kata, watch, MORE_FILES)
     expect_each_in_a_thread_of_its_own(run, MORE_FILES)
     expect_all_joined(run, MORE_FILES)
+    expect_pools_shut_down(run)
 
 
 def test_all_downloads_finished_is_printed_last(kata, watch):
