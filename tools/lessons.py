@@ -5,6 +5,7 @@ wrong, fail with what it did, why that is wrong and what to do instead. The repo
 tools/probes.py (an exception, a crashed thread, a stuck run, a deadlock) are written here too.
 """
 
+import ast
 import dis
 import inspect
 import multiprocessing
@@ -163,18 +164,29 @@ def expect_pools_shut_down(run):
 
 
 def _lines_calling(function, methods):
-    """The lines of the kata file where `function` (or a function inside it) calls one of `methods`."""
+    """The lines of the kata file where `function` calls one of `methods`, run or not: read from its
+    source, since Python compiles no code for the lines after a return."""
     code = getattr(inspect.unwrap(function), "__code__", None) if callable(function) else None
     if code is None:
         return []
-    found, codes = [], [code]
-    while codes:
-        code = codes.pop()
-        codes += [constant for constant in code.co_consts if hasattr(constant, "co_code")]
-        for instruction in dis.get_instructions(code):
-            if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and instruction.argval in methods:
-                found.append(Where(Path(code.co_filename), instruction.positions.lineno))
-    return sorted(set(found), key=lambda where: where.line)
+    try:
+        tree = ast.parse(Path(code.co_filename).read_text())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    defined = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno == code.co_firstlineno
+    ]
+    return sorted(
+        {
+            Where(Path(code.co_filename), node.lineno)
+            for function_node in defined
+            for node in ast.walk(function_node)
+            if isinstance(node, ast.Attribute) and node.attr in methods
+        },
+        key=lambda where: where.line,
+    )
 
 
 def _waited_for(run, call):
@@ -494,15 +506,19 @@ def expect_is_alive_answers(run, label):
             f" start() and join(), and after join(), and store what it returns.{run.its_code}",
             run.defined,
         )
-    for stage, when in _STAGES.items():
+    stages = list(_STAGES)
+    staged = [(ask, stages.index(_stage_of(run, call.thread, ask))) for ask in asks]
+    for number, (stage, when) in enumerate(_STAGES.items()):
         said = run.value.get(stage)
-        answers = [ask for ask in asks if _stage_of(run, call.thread, ask) == stage]
+        answers = [ask for ask, at in staged if at == number]
         if not answers:
+            later = next(((ask, at) for ask, at in staged if at > number and ask.where), None)
+            asked = f"\nIt asks {_STAGES[stages[later[1]]]} instead:\n  {later[0].where}" if later else run.its_code
             fail(
                 f"{run.function} gives {said!r} for {stage!r} without asking: it never calls thread.is_alive()"
-                f" {when}.\nCall it there, and store what it returns: it tells what is true when you ask."
-                + run.its_code,
-                run.defined,
+                f" {when}.{asked}\nCall it {when}, and store what it returns: it tells what is true when"
+                " you ask.",
+                later[0].where if later else run.defined,
             )
         if not any(said is ask.answer for ask in answers):
             ask = answers[0]
