@@ -77,6 +77,7 @@ MISTAKES = {
         "came back without the lock 150 times"
     ),
     "04_lock/checks_locked_instead_of_locking": "increment() never takes `lock`.",
+    "04_lock/one_increment_too_few": "No update was lost: every write built on the one before.",
     "04_lock/increment_takes_no_argument": (
         "The test calls increment(25), but\n"
         "  tests/mistakes/04_lock/increment_takes_no_argument.py:10  def increment():"

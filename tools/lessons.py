@@ -441,6 +441,9 @@ def expect_no_update_lost(run, kata, threads, times, left_before):
             "\nCall lock.acquire(), or use `with lock:`: both wait for their turn.",
             refused[0],
         )
+    steps = lost_update(run)
+    if isinstance(run.value, int) and run.value < expected and not steps and len(run.of(Kind.LOCK)) <= 1:
+        _fail_too_few_increments(run, message, threads, times)
     if isinstance(run.value, int) and run.value < expected:
         message += (
             f"\nThe race lost {expected - run.value} of {expected} updates: two threads read the same value,"
@@ -462,10 +465,24 @@ def expect_no_update_lost(run, kata, threads, times, left_before):
         )
     if run.unlocked_write is None and len(made) <= 1:
         message += run.its_code
-    steps = lost_update(run)
     if steps:
         message += "\n\nOne update the race lost, step by step:\n" + steps_picture(steps)
     fail(message, run.unlocked_write or (made[0].where if len(made) > 1 else run.defined))
+
+
+def _fail_too_few_increments(run, message, threads, times):
+    """No write was lost, yet the counter is short: the threads did fewer increments than asked."""
+    writes = Counter(e.thread for e in run.of(Kind.WROTE) if e.label == "counter" and e.thread is not run.caller)
+    if not writes or sum(writes.values()) != run.value:
+        return
+    each = sorted(set(writes.values()))
+    given = next((run.given[t] for t in run.started_threads if t in run.given and run.given[t].where), None)
+    fail(
+        f"{message}\nNo update was lost: every write built on the one before. The threads added 1 to the"
+        f" counter {run.value} times in all ({_listed([str(n) for n in each])} each), where {times} each were"
+        f" asked for." + (f"\n  {given.where}\nmakes the threads: each must run increment({times})." if given else ""),
+        given.where if given else run.defined,
+    )
 
 
 def _unlocked(run):
@@ -776,12 +793,20 @@ def expect_no_process_left(run, seconds=3):
         return
     for process in left:
         process.terminate()
+    still = f"{len(left)} process{'es are' if len(left) > 1 else ' is'} still running"
+    if not run.pools:
+        fail(
+            f"{run.function} returned, yet {still}: it started {'them' if len(left) > 1 else 'it'} and never"
+            " waited for its end. Call join() on every process you start, or use a pool in a with block"
+            " (with ProcessPoolExecutor() as pool: ...), which waits for its processes at the end of the block."
+            + run.its_code,
+            run.defined,
+        )
     fail(
-        f"{run.function} returned, yet {len(left)} worker process{'es are' if len(left) > 1 else ' is'}"
-        " still running: the pool was never closed. Open it in a with"
-        " block (with ProcessPoolExecutor() as pool: ...), which closes it and waits for its processes"
-        " at the end of the block." + run.its_code,
-        run.defined,
+        f"{run.function} returned, yet {still}, although the pool made at\n  {run.pools[0].where}\nwas shut"
+        " down: shutting down without waiting (shutdown(wait=False), or close() without join()) lets the"
+        " function return before the processes end. Leave it to the with block, which waits for them.",
+        run.pools[0].where,
     )
 
 
