@@ -116,6 +116,9 @@ MISTAKES = {
         "never ran: the function had returned before it got there."
     ),
     "06_threads_or_processes/thread_pool_of_four": "fetch_all() ran 40 tasks in a pool of 4 threads, made at",
+    "06_threads_or_processes/thread_pool_of_its_default_size": (
+        "ThreadPoolExecutor() without max_workers makes at most min(32, processors + 4)\nthreads"
+    ),
     "06_threads_or_processes/results_at_the_wrong_index": ("Every thread wrote to index 3, each over the one before"),
     "02_many_tasks/thread_pool_of_its_default_size": ("download_all() ran 40 tasks in a pool of 6 threads, made at"),
     "02_many_tasks/thread_pool_never_shut_down": (
