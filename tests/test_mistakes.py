@@ -121,6 +121,9 @@ MISTAKES = {
     ),
     "06_threads_or_processes/results_at_the_wrong_index": ("Every thread wrote to index 3, each over the one before"),
     "02_many_tasks/thread_pool_of_its_default_size": ("download_all() ran 40 tasks in a pool of 6 threads, made at"),
+    "02_many_tasks/thread_pool_never_waited_for": (
+        "download_all() returned while photo1.jpg was still running in a thread of the\nThreadPoolExecutor made at"
+    ),
     "02_many_tasks/thread_pool_never_shut_down": (
         "download_all() returned without shutting down the ThreadPoolExecutor made at"
     ),

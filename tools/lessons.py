@@ -98,7 +98,9 @@ def expect_all_joined(run, labels):
     missed = [call for call in run.calls if call.label in labels and not _waited_for(run, call)]
     if missed:
         where, message = _not_waited_for(run, missed[0])
-        if len(missed) > 1:
+        if len(missed) > 1 and run.pool_of(missed[0].thread):
+            message += f"\nThe same goes for {_listed([call.label for call in missed[1:]])}."
+        elif len(missed) > 1:
             message += f"\nThe same goes for {_listed([call.thread.name for call in missed[1:]])}."
         fail_with_picture(run, message, where)
 
@@ -203,6 +205,14 @@ def _waited_for(run, call):
 def _not_waited_for(run, call):
     """Where, and why, the function did not wait for the thread that ran `call`."""
     name, label = call.thread.name, call.label
+    pool = run.pool_of(call.thread)
+    if pool is not None and (pool.shut_down is None or pool.shut_down.seq > run.returned.seq):
+        return pool.where, (
+            f"{run.function} returned while {label} was still running in a thread of the {pool.kind} made at"
+            f"\n  {pool.where}\nNothing waited for the pool's tasks to end: the pool was not shut down before"
+            " the return, nor did a result() wait for them.\nMake the pool in a with block (with"
+            f" {pool.kind}(...) as pool:): at the end of the block it waits for every task."
+        )
     started = next((start for start in run.of(Kind.START) if start.other is call.thread), None)
     started_at = f", started at\n  {started.where}" if started and started.where else "."
     gave_up = next((e for e in run.of(Kind.JOINED) if e.other is call.thread and e.seq < run.returned.seq), None)
