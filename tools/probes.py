@@ -1,9 +1,11 @@
 """Probes that let kata tests see what the learner's threads did.
 
 A `ThreadWatch` runs the learner's code on the virtual clock (tools/virtual_time.py) and records,
-in one ordered list of events, every thread it starts and joins, every call of the tasks a test
-hands in, everything printed and every exception raised inside a thread, each with the line of
-the kata file it came from and the time on the clock.
+in one ordered list of events, every thread it starts and joins, what is_alive() answered each
+time it was asked, every call of the tasks a test hands in, everything printed, every exception
+raised inside a thread and every pool made and shut down (tools/pools.py), each with the line of
+the kata file it came from and the time on the clock. When a thread starts or ends, the lists and
+dicts the calling function holds are copied, so that what each thread wrote into them shows.
 
 Tasks handed in by `ThreadWatch.task` take the lesson's time on the clock (a task 2 seconds), so
 "at the same time", "after" and "still running" are read from the clock, the same on every run.
