@@ -89,6 +89,7 @@ MISTAKES = {
         "came back without the lock 150 times"
     ),
     "04_lock/checks_locked_instead_of_locking": "increment() never takes `lock`.",
+    "04_lock/one_increment_too_few": "No update was lost: every write built on the one before.",
     "04_lock/increment_takes_no_argument": (
         "The test calls increment(25), but\n"
         "  tests/mistakes/04_lock/increment_takes_no_argument.py:10  def increment():"
@@ -112,9 +113,38 @@ MISTAKES = {
         "crunch_all() hands a process pool a function it cannot send to another process\n"
         "  at tests/mistakes/06_threads_or_processes/hands_the_pool_a_lambda.py:33"
     ),
-    "06_threads_or_processes/never_closes_the_pool": "crunch_all() never closed its pool",
+    "06_threads_or_processes/never_closes_the_pool": (
+        "crunch_all() returned without shutting down the Pool made at\n"
+        "  tests/mistakes/06_threads_or_processes/never_closes_the_pool.py:32  pool = Pool()"
+    ),
+    "06_threads_or_processes/process_pool_never_shut_down": (
+        "crunch_all() returned without shutting down the ProcessPoolExecutor made at"
+    ),
+    "06_threads_or_processes/thread_pool_never_shut_down": (
+        "fetch_all() returned without shutting down the ThreadPoolExecutor made at"
+    ),
+    "06_threads_or_processes/shutdown_after_the_return": (
+        "  tests/mistakes/06_threads_or_processes/shutdown_after_the_return.py:24  pool.shutdown()\n"
+        "never ran: the function had returned before it got there."
+    ),
+    "06_threads_or_processes/thread_pool_of_four": "fetch_all() ran 40 tasks in a pool of 4 threads, made at",
+    "06_threads_or_processes/thread_pool_of_its_default_size": (
+        "ThreadPoolExecutor() without max_workers makes at most min(32, processors + 4)\nthreads"
+    ),
+    "06_threads_or_processes/results_at_the_wrong_index": ("Every thread wrote to index 3, each over the one before"),
+    "02_many_tasks/thread_pool_of_its_default_size": ("download_all() ran 40 tasks in a pool of 6 threads, made at"),
+    "02_many_tasks/thread_pool_never_waited_for": (
+        "download_all() returned while photo1.jpg was still running in a thread of the\nThreadPoolExecutor made at"
+    ),
+    "02_many_tasks/thread_pool_never_shut_down": (
+        "download_all() returned without shutting down the ThreadPoolExecutor made at"
+    ),
+    "05_lifecycle/asks_is_alive_after_join": (
+        "lifecycle() gives False for 'started' without asking: it never calls\n"
+        "thread.is_alive() between start() and join()."
+    ),
     "05_lifecycle/polls_is_alive_instead_of_join": "lifecycle() asked is_alive() 12 times instead",
-    "05_lifecycle/textbook_answers": ("lifecycle() gives True for 'started', but in this run thread.is_alive() said"),
+    "05_lifecycle/textbook_answers": "without ever calling thread.is_alive(): those are answers written in advance",
     "05_lifecycle/is_alive_without_brackets": "lifecycle() gives the method thread.is_alive itself for 'created'",
     "05_lifecycle/returns_the_message": "start_twice() returned 'threads can only be started once', the error's",
     "05_lifecycle/sleep_instead_of_join": (

@@ -5,18 +5,23 @@ wrong, fail with what it did, why that is wrong and what to do instead. The repo
 tools/probes.py (an exception, a crashed thread, a stuck run, a deadlock) are written here too.
 """
 
+import ast
+import dis
 import inspect
 import multiprocessing
 import os
 import pickle
 import re
+import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
-from tools.failures import ProcessStart, ProgramExit, defined_in, fail
+from tools.failures import ProcessStart, ProgramExit, Where, defined_in, fail
 from tools.interleaving import STEPS, lost_update, replay
 from tools.interleaving import picture as steps_picture
+from tools.pools import PROCESSORS
 from tools.records import Kind
 from tools.timeline import picture
 from tools.virtual_time import Waiting
@@ -46,6 +51,8 @@ def expect_each_in_a_thread_of_its_own(run, labels):
     for call in run.calls:
         by_thread.setdefault(call.thread, []).append(call)
     for thread, calls in by_thread.items():
+        if len(calls) > 1 and run.pool_of(thread) is not None:
+            _fail_pool_too_small(run, run.pool_of(thread), labels)
         if len(calls) > 1:
             given = run.given.get(thread)
             fail_with_picture(
@@ -65,6 +72,9 @@ def expect_at_the_same_time(run, labels):
         return  # in another order a thread may be paused for as long as it takes the others to finish
     if max(call.begin.at for call in calls) < min(call.ends_at for call in calls):
         return
+    for pool in run.pools:
+        if len([call for call in calls if call.thread in pool.threads]) > len(pool.threads):
+            _fail_pool_too_small(run, pool, labels)
     for later in calls:
         earlier = next((call for call in calls if call.ends_at <= later.begin.at), None)
         if earlier is None:
@@ -92,7 +102,9 @@ def expect_all_joined(run, labels):
     missed = [call for call in run.calls if call.label in labels and not _waited_for(run, call)]
     if missed:
         where, message = _not_waited_for(run, missed[0])
-        if len(missed) > 1:
+        if len(missed) > 1 and run.pool_of(missed[0].thread):
+            message += f"\nThe same goes for {_listed([call.label for call in missed[1:]])}."
+        elif len(missed) > 1:
             message += f"\nThe same goes for {_listed([call.thread.name for call in missed[1:]])}."
         fail_with_picture(run, message, where)
     busy = _busy_wait(run)
@@ -132,12 +144,100 @@ def _busy_wait(run):
     )
 
 
+def _fail_pool_too_small(run, pool, labels):
+    """The pool ran fewer of the calls at once than there were: say which waited for a free worker, and why."""
+    calls = [call for call in run.calls if call.label in labels and call.thread in pool.threads]
+    ends = sorted(call.ends_at for call in calls)
+    waited = [call for call in calls if call.begin.at >= ends[0]]
+    first = waited[0]
+    freed = next((c for c in calls if c.thread is first.thread and c.end and c.end.seq < first.begin.seq), None)
+    left = f", when {freed.label} had ended and left its thread free" if freed else ""
+    shown = [call.label for call in waited[:3]] + ([f"{len(waited) - 3} more"] if len(waited) > 3 else [])
+    threads = len(pool.threads)
+    if pool.workers is None:
+        why = (
+            f"{pool.kind}() without max_workers makes at most min(32, processors + 4) threads:"
+            f" {pool.size} with the {PROCESSORS} processors the tests count."
+        )
+    else:
+        why = f"max_workers={pool.workers} lets it run {pool.size} at a time, however many tasks there are."
+    items = _first_parameter(run)
+    longest = max(call.ends_at - call.begin.at for call in calls)
+    fail(
+        f"{run.function} ran {len(calls)} tasks in a pool of {threads} threads, made at\n  {pool.where}\n"
+        f"so only {threads} ran at a time, and {_listed(shown)} waited for a free worker:"
+        f" {first.label} began only at {_seconds(first.begin.at)}{left}."
+        f" All of them took {_seconds(max(ends))}, where {_seconds(longest)} would have done.\n{why}"
+        f"\nGive the pool a thread for every task: max_workers=len({items}).",
+        pool.where,
+    )
+
+
+def _first_parameter(run):
+    function = run.called[0] if run.called else None
+    try:
+        return next(iter(inspect.signature(function).parameters))
+    except (TypeError, ValueError, StopIteration):
+        return "..."
+
+
+def expect_pools_shut_down(run):
+    """Every pool the function made was shut down (shutdown(), close(), terminate(), or the end of its
+    with block) before the function returned."""
+    for pool in run.pools:
+        if pool.shut_down is not None and pool.shut_down.seq < run.returned.seq:
+            continue
+        workers = "threads" if pool.kind == "ThreadPoolExecutor" else "worker processes"
+        message = (
+            f"{run.function} returned without shutting down the {pool.kind} made at\n  {pool.where}\n"
+            f"Its {workers} stay behind after the function is done, until Python happens to clean the"
+            " pool up, if it ever does."
+        )
+        unreached = _lines_calling(run.called[0] if run.called else None, ("shutdown", "close", "terminate"))
+        if unreached:
+            message += f"\n  {unreached[0]}\nnever ran: the function had returned before it got there."
+        ends = "ends its processes" if pool.kind == "Pool" else "waits for its tasks and shuts the pool down"
+        fail(
+            message + f"\nMake the pool in a with block (with {pool.kind}(...) as pool:): at the end of the block"
+            f" it {ends}.",
+            pool.where,
+        )
+
+
+def _lines_calling(function, methods):
+    """The lines of the kata file where `function` calls one of `methods`, run or not: read from its
+    source, since Python compiles no code for the lines after a return."""
+    code = getattr(inspect.unwrap(function), "__code__", None) if callable(function) else None
+    if code is None:
+        return []
+    try:
+        tree = ast.parse(Path(code.co_filename).read_text())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    defined = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno == code.co_firstlineno
+    ]
+    return sorted(
+        {
+            Where(Path(code.co_filename), node.lineno)
+            for function_node in defined
+            for node in ast.walk(function_node)
+            if isinstance(node, ast.Attribute) and node.attr in methods
+        },
+        key=lambda where: where.line,
+    )
+
+
 def _waited_for(run, call):
     before = [event for event in run.events if event.other is call.thread and event.seq < run.returned.seq]
     if any(event.kind == Kind.JOINED and event.ended for event in before):
         return True
     # is_alive() said it had ended; asked again and again at one line, though, it stood in for join().
-    if any(event.kind == Kind.ASKED and event.ended for event in before) and not _asked_in_a_loop(run, call):
+    started = next((event.seq for event in before if event.kind == Kind.START), None)
+    said_ended = [e for e in before if e.kind == Kind.ASKED and e.answer is False and started and e.seq > started]
+    if said_ended and not _asked_in_a_loop(run, call):
         return True
     # Told of the end some other way than join(): a Future's result(), an Event, a queue.
     return call.end is not None and any(
@@ -149,6 +249,14 @@ def _waited_for(run, call):
 def _not_waited_for(run, call):
     """Where, and why, the function did not wait for the thread that ran `call`."""
     name, label = call.thread.name, call.label
+    pool = run.pool_of(call.thread)
+    if pool is not None and (pool.shut_down is None or pool.shut_down.seq > run.returned.seq):
+        return pool.where, (
+            f"{run.function} returned while {label} was still running in a thread of the {pool.kind} made at"
+            f"\n  {pool.where}\nNothing waited for the pool's tasks to end: the pool was not shut down before"
+            " the return, nor did a result() wait for them.\nMake the pool in a with block (with"
+            f" {pool.kind}(...) as pool:): at the end of the block it waits for every task."
+        )
     started = next((start for start in run.of(Kind.START) if start.other is call.thread), None)
     started_at = f", started at\n  {started.where}" if started and started.where else "."
     gave_up = next((e for e in run.of(Kind.JOINED) if e.other is call.thread and e.seq < run.returned.seq), None)
@@ -397,6 +505,9 @@ def expect_no_update_lost(run, kata, threads, times, left_before):
             "\nCall lock.acquire(), or use `with lock:`: both wait for their turn.",
             refused[0],
         )
+    steps = lost_update(run)
+    if isinstance(run.value, int) and run.value < expected and not steps and len(run.of(Kind.LOCK)) <= 1:
+        _fail_too_few_increments(run, message, threads, times)
     if isinstance(run.value, int) and run.value < expected:
         message += (
             f"\nThe race lost {expected - run.value} of {expected} updates: two threads read the same value,"
@@ -418,10 +529,24 @@ def expect_no_update_lost(run, kata, threads, times, left_before):
         )
     if run.unlocked_write is None and len(made) <= 1:
         message += run.its_code
-    steps = lost_update(run)
     if steps:
         message += "\n\nOne update the race lost, step by step:\n" + steps_picture(steps)
     fail(message, run.unlocked_write or (made[0].where if len(made) > 1 else run.defined))
+
+
+def _fail_too_few_increments(run, message, threads, times):
+    """No write was lost, yet the counter is short: the threads did fewer increments than asked."""
+    writes = Counter(e.thread for e in run.of(Kind.WROTE) if e.label == "counter" and e.thread is not run.caller)
+    if not writes or sum(writes.values()) != run.value:
+        return
+    each = sorted(set(writes.values()))
+    given = next((run.given[t] for t in run.started_threads if t in run.given and run.given[t].where), None)
+    fail(
+        f"{message}\nNo update was lost: every write built on the one before. The threads added 1 to the"
+        f" counter {run.value} times in all ({_listed([str(n) for n in each])} each), where {times} each were"
+        f" asked for." + (f"\n  {given.where}\nmakes the threads: each must run increment({times})." if given else ""),
+        given.where if given else run.defined,
+    )
 
 
 def _unlocked(run):
@@ -432,29 +557,97 @@ def _unlocked(run):
 # --- kata 05: the life of a thread ----------------------------------------------------------
 
 
-def expect_is_alive_answers(run, truth):
-    """lifecycle() returned, for each stage in `truth`, what is_alive() said: truth is {stage: (alive, why)}."""
+_STAGES = {"created": "before start()", "started": "between start() and join()", "joined": "after join()"}
+
+
+def expect_is_alive_answers(run, label):
+    """lifecycle() returned, for each of its stages, what is_alive() answered when asked at that stage
+    about the thread that ran `label`: the answers recorded in this run, not those a textbook expects."""
     if not isinstance(run.value, dict):
         fail(
             f"{run.function} returned {run.value!r}; return a dict like"
             f" {{'created': ..., 'started': ..., 'joined': ...}}.{run.its_code}",
             run.defined,
         )
-    for stage, (alive, why) in truth.items():
-        said = run.value.get(stage)
-        if callable(said):
+    for stage in _STAGES:
+        if callable(run.value.get(stage)):
             fail(
                 f"{run.function} gives the method thread.is_alive itself for {stage!r}, not True or False:"
                 f" without () it is never called. Store thread.is_alive(), with the brackets.{run.its_code}",
                 run.defined,
             )
-        if said is not alive:
+    call = run.calls_of(label)[0]
+    asks = [e for e in run.of(Kind.ASKED) if e.other is call.thread and e.seq < run.returned.seq]
+    if not asks:
+        fail(
+            f"{run.function} returned {run.value!r} without ever calling thread.is_alive(): those are"
+            " answers written in advance, not what the thread said. is_alive() tells what is true when you"
+            f" ask, and right after start() that depends on the run: True while {label} runs (or the thread"
+            " waits), False once it is over.\nCall thread.is_alive() at each stage, before start(), between"
+            f" start() and join(), and after join(), and store what it returns.{run.its_code}",
+            run.defined,
+        )
+    stages = list(_STAGES)
+    staged = [(ask, stages.index(_stage_of(run, call.thread, ask))) for ask in asks]
+    for number, (stage, when) in enumerate(_STAGES.items()):
+        said = run.value.get(stage)
+        answers = [ask for ask, at in staged if at == number]
+        if not answers:
+            later = next(((ask, at) for ask, at in staged if at > number and ask.where), None)
+            asked = f"\nIt asks {_STAGES[stages[later[1]]]} instead:\n  {later[0].where}" if later else run.its_code
             fail(
-                f"{run.function} gives {said!r} for {stage!r}, but in this run thread.is_alive() said {alive}"
-                f" when the thread was {stage}: {why}.\nStore what thread.is_alive() returns at each stage: it"
-                f" tells what is true when you ask.{run.its_code}",
-                run.defined,
+                f"{run.function} gives {said!r} for {stage!r} without asking: it never calls thread.is_alive()"
+                f" {when}.{asked}\nCall it {when}, and store what it returns: it tells what is true when"
+                " you ask.",
+                later[0].where if later else run.defined,
             )
+        if not any(said is ask.answer for ask in answers):
+            ask = answers[0]
+            fail(
+                f"{run.function} gives {said!r} for {stage!r}, but thread.is_alive() said {ask.answer} when"
+                f" asked {when}:\n  {ask.where}\n{_why_alive(run, call, stage, ask)}.\nStore what"
+                " thread.is_alive() returns at each stage: it tells what is true when you ask.",
+                ask.where,
+            )
+
+
+def _stage_of(run, thread, ask):
+    """created: asked before start(); joined: asked once the caller knew the thread had ended (a join()
+    returned, or is_alive() had said False after start()); started: in between."""
+    started = next((e for e in run.of(Kind.START) if e.other is thread), None)
+    if started is None or ask.seq < started.seq:
+        return "created"
+    over = next(
+        (
+            e
+            for e in run.events
+            if e.seq > started.seq
+            and e.other is thread
+            and ((e.kind == Kind.JOINED and e.ended) or (e.kind == Kind.ASKED and e.answer is False))
+        ),
+        None,
+    )
+    if over is None or ask.seq < over.seq or ask is over:
+        return "started"
+    return "joined"
+
+
+def _why_alive(run, call, stage, ask):
+    """Why is_alive() gave its answer to `ask`, from what the run recorded before it."""
+    name = call.thread.name
+    if stage == "created":
+        return "a thread is not alive until start() is called"
+    if stage == "joined":
+        return "join() returns only once the thread has ended" if not ask.answer else f"{name} was still running"
+    if ask.answer:
+        if call.begin.seq > ask.seq:
+            return f"{name} was alive, and had not even begun {call.label} yet"
+        if call.end is None or call.end.seq > ask.seq:
+            return f"{name} was alive: {call.label} was still running"
+        return f"{call.label} was over, but {name} had not ended yet"
+    if call.end is None:
+        return f"{name} had already ended"
+    return f"this time {call.label} was over at {_seconds(call.end.at)}, and {name} had ended before you asked"
 
 
 def catch_the_runtime_error(error):
@@ -501,13 +694,116 @@ def expect_in_order(run, expected, what, key=None):
     if got == expected:
         return
     if isinstance(got, list) and sorted(map(repr, got)) == sorted(map(repr, expected)):
+        ready = [expected[expected.index(call_result)] for call_result in _results_as_ready(run, expected)]
+        how = "in the order they were ready" if got == ready else "in another order"
         fail(
-            f"{run.function} returned the results in the order they were ready, not in the order asked for:"
-            f"\n  {got!r}\nReturn {what}'s results in the order of the input: keep the threads or futures in a"
-            " list, in that order, and collect their results from it (pool.map keeps the order itself)." + run.its_code,
+            f"{run.function} returned the results {how}, not in the order asked for:"
+            f"\n  {_shown(got)}\nReturn {what}'s results in the order of the input: keep the threads or futures"
+            " in a list, in that order, and collect their results from it (pool.map keeps the order itself)."
+            + run.its_code,
             run.defined,
         )
-    fail(f"{run.function} returned {got!r}; it should return {expected!r}.{run.its_code}", run.defined)
+    message = f"{run.function} returned {_shown(got)};\nit should return {_shown(expected)}."
+    writes = _writes_into(run, run.value)
+    if writes:
+        fail(message + _wrong_places(run, writes, expected), writes[0][0].where or run.defined)
+    fail(message + run.its_code, run.defined)
+
+
+def _shown(items, most=6):
+    if not isinstance(items, list) or len(items) <= most:
+        return repr(items)
+    return f"[{', '.join(map(repr, items[:most]))}, ... ({len(items)} in all)]"
+
+
+def _results_as_ready(run, expected):
+    """`expected`'s items in the order the calls that give them ended, as far as the run recorded them."""
+    ended = sorted((call for call in run.calls if call.end), key=lambda call: call.end.seq)
+    by_label = [next((item for item in expected if call.label in str(item)), None) for call in ended]
+    return [item for item in by_label if item is not None]
+
+
+def _writes_into(run, container):
+    """[(ended event, index, value)]: what each started thread had changed in `container` (a list or dict
+    of the calling thread's) by the time it ended, as the copies taken at each start and end show."""
+    writes, before = [], None
+    for event in run.events:
+        if event.contents is None or id(container) not in event.contents:
+            continue
+        now = event.contents[id(container)]
+        if event.kind == Kind.ENDED and before is not None:
+            places = range(len(now)) if isinstance(now, list) else now.keys()
+            for place in places:
+                old = (
+                    before.get(place) if isinstance(before, dict) else (before[place] if place < len(before) else None)
+                )
+                if old != now[place] or (isinstance(before, dict) and place not in before):
+                    writes.append((event, place, now[place]))
+        before = now
+    return writes
+
+
+def _wrong_places(run, writes, expected):
+    """Which place each thread wrote its result to, and why they all wrote to the same one."""
+    places = {place for _, place, _ in writes}
+    lines = [
+        f"  {_thread_of(run, event.thread)} wrote {value!r} at index {place}, at {_seconds(event.at)}"
+        for event, place, value in writes[:4]
+    ]
+    if len(writes) > 4:
+        lines.append(f"  and {len(writes) - 4} more threads wrote theirs")
+    message = "\nWhere each thread put its result:\n" + "\n".join(lines)
+    if len(places) == 1 and len(writes) > 1:
+        (place,) = places
+        message += (
+            f"\nEvery thread wrote to index {place}, each over the one before, and the other places kept what they had."
+        )
+        late = _read_late(run, writes, place)
+        if late:
+            where, variable = late
+            message += (
+                f"\n  {where}\nreads `{variable}` when the thread gets there, after its fetch, not when the"
+                f" thread was made: by then the loop had moved on, and `{variable}` was {place!r} for every"
+                " thread."
+            )
+            return message + (
+                f"\nHand each thread its own {variable} when you make it: Thread(target=..., args=({variable},"
+                " ...)), a parameter of the function it runs."
+            )
+    return message + "\nEach thread must write its result to the place of its own input." + run.its_code
+
+
+def _thread_of(run, thread):
+    labels = [call.label for call in run.calls if call.thread is thread]
+    return f"the thread of {_listed(labels)}" if labels else thread.name
+
+
+def _read_late(run, writes, place):
+    """(line, variable) where the function a thread runs writes at `place`, read from a variable of an
+    enclosing function that holds `place` now: a loop variable, read after the loop moved on."""
+    for event, _, _ in writes:
+        given = run.given.get(event.thread)
+        target = getattr(given, "target", None)
+        code, cells = getattr(target, "__code__", None), getattr(target, "__closure__", None) or ()
+        if code is None:
+            continue
+        now = dict(zip(code.co_freevars, (_contents(cell) for cell in cells), strict=False))
+        instructions = list(dis.get_instructions(code))
+        for before, instruction in zip(instructions, instructions[1:], strict=False):
+            if (
+                instruction.opname == "STORE_SUBSCR"
+                and before.opname == "LOAD_DEREF"
+                and now.get(before.argval) == place
+            ):
+                return Where(Path(code.co_filename), instruction.positions.lineno), before.argval
+    return None
+
+
+def _contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell
+        return None
 
 
 def expect_crunched_in_processes(run, numbers):
@@ -527,11 +823,19 @@ def expect_crunched_in_processes(run, numbers):
         how = "one after the other, in the thread that called it"
     else:
         how = "in threads of this one process"
+    if getattr(sys, "_is_gil_enabled", lambda: True)():
+        why = "with the GIL only one thread of a process computes at a time, so threads do not make it faster"
+    else:
+        why = (
+            "this free-threaded Python lets threads compute at once, but with the GIL of the usual build only"
+            " one thread of a process computes at a time"
+        )
+    pools = [pool for pool in run.pools if pool.kind != "ProcessPoolExecutor" and pool.kind != "Pool"]
+    made = f"\nThe pool of threads was made at\n  {pools[0].where}" if pools else run.its_code
     fail(
-        f"{run.function} ran crunch() {how}. crunch() computes, and with the GIL only one thread of a"
-        " process computes at a time, so threads do not make it faster. Run it in other processes:"
-        " concurrent.futures.ProcessPoolExecutor or multiprocessing.Pool." + run.its_code,
-        run.defined,
+        f"{run.function} ran crunch() {how}. crunch() computes, and {why}. Run it in other processes:"
+        f" concurrent.futures.ProcessPoolExecutor or multiprocessing.Pool.{made}",
+        pools[0].where if pools else run.defined,
     )
 
 
@@ -553,12 +857,20 @@ def expect_no_process_left(run, seconds=3):
         return
     for process in left:
         process.terminate()
+    still = f"{len(left)} process{'es are' if len(left) > 1 else ' is'} still running"
+    if not run.pools:
+        fail(
+            f"{run.function} returned, yet {still}: it started {'them' if len(left) > 1 else 'it'} and never"
+            " waited for its end. Call join() on every process you start, or use a pool in a with block"
+            " (with ProcessPoolExecutor() as pool: ...), which waits for its processes at the end of the block."
+            + run.its_code,
+            run.defined,
+        )
     fail(
-        f"{run.function} returned, yet {len(left)} worker process{'es are' if len(left) > 1 else ' is'}"
-        " still running: the pool was never closed. Open it in a with"
-        " block (with ProcessPoolExecutor() as pool: ...), which closes it and waits for its processes"
-        " at the end of the block." + run.its_code,
-        run.defined,
+        f"{run.function} returned, yet {still}, although the pool made at\n  {run.pools[0].where}\nwas shut"
+        " down: shutting down without waiting (shutdown(wait=False), or close() without join()) lets the"
+        " function return before the processes end. Leave it to the with block, which waits for them.",
+        run.pools[0].where,
     )
 
 

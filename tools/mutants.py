@@ -79,6 +79,20 @@ def _is_print(statement):
     return isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"
 
 
+def _makes_a_pool(statement):
+    """`with SomethingPool(...) as name:` (ThreadPoolExecutor, ProcessPoolExecutor, Pool, ...)."""
+    if not isinstance(statement, ast.With) or len(statement.items) != 1:
+        return False
+    item = statement.items[0]
+    call = item.context_expr
+    name = getattr(getattr(call, "func", None), "id", None) or getattr(getattr(call, "func", None), "attr", "")
+    return isinstance(call, ast.Call) and isinstance(item.optional_vars, ast.Name) and "Pool" in name
+
+
+def _is_len(node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
+
+
 def _edits(tree):
     """(kind, line, change) triples; change(tree copy) mutates the copy in place."""
     for owner, field in _statement_lists(tree):
@@ -94,6 +108,8 @@ def _edits(tree):
                     yield "with-sleep", statement.lineno, (owner, field, index, "with-sleep")
             if _is_statement_call(statement, "join"):
                 yield "join-busy-wait", statement.lineno, (owner, field, index, "join-busy-wait")
+            if _makes_a_pool(statement):
+                yield "with-assign", statement.lineno, (owner, field, index, "with-assign")
             if _is_print(statement):
                 for target in range(len(body)):
                     if target not in (index, index + 1):
@@ -104,6 +120,8 @@ def _edits(tree):
             yield "join-sleep", node.lineno, (node, "join-sleep")
         if _is_call(node, "start"):
             yield "start-run", node.lineno, (node, "start-run")
+        if isinstance(node, ast.keyword) and node.arg == "max_workers" and _is_len(node.value):
+            yield "max-workers-4", node.value.lineno, (node, "max-workers-4")
         if isinstance(node, ast.Tuple) and len(node.elts) == 1:
             yield "missing-comma", node.lineno, (node, "missing-comma")
         if isinstance(node, ast.List) and len(node.elts) > 1 and all(isinstance(e, ast.Tuple) for e in node.elts):
@@ -141,6 +159,12 @@ def _apply(tree, change):
             body = getattr(same(owner), field)
             thread = ast.unparse(body[index].value.func.value)
             body[index] = _statement(f"while {thread}.is_alive():\n    pass")
+        case (owner, field, index, "with-assign"):
+            # The pool made, used, and never shut down: `pool = ThreadPoolExecutor()` then the block's body.
+            body = getattr(same(owner), field)
+            item = body[index].items[0]
+            made = ast.Assign([ast.Name(item.optional_vars.id, ast.Store())], item.context_expr)
+            body[index : index + 1] = [made, *body[index].body]
         case (owner, field, index, int(target)):
             body = getattr(same(owner), field)
             moved = body[index]
@@ -154,6 +178,8 @@ def _apply(tree, change):
             call.args = [ast.Constant(1.2)]
         case (node, "start-run"):
             same(node).func.attr = "run"
+        case (node, "max-workers-4"):
+            same(node).value = ast.Constant(4)
         case (node, "missing-comma"):
             return _replace(copied, same(node), same(node).elts[0])
         case (node, index, "drop-entry"):

@@ -1,9 +1,11 @@
 """Probes that let kata tests see what the learner's threads did.
 
 A `ThreadWatch` runs the learner's code on the virtual clock (tools/virtual_time.py) and records,
-in one ordered list of events, every thread it starts and joins, every call of the tasks a test
-hands in, everything printed and every exception raised inside a thread, each with the line of
-the kata file it came from and the time on the clock.
+in one ordered list of events, every thread it starts and joins, what is_alive() answered each
+time it was asked, every call of the tasks a test hands in, everything printed, every exception
+raised inside a thread and every pool made and shut down (tools/pools.py), each with the line of
+the kata file it came from and the time on the clock. When a thread starts or ends, the lists and
+dicts the calling function holds are copied, so that what each thread wrote into them shows.
 
 Tasks handed in by `ThreadWatch.task` take the lesson's time on the clock (a task 2 seconds), so
 "at the same time", "after" and "still running" are read from the clock, the same on every run.
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import lessons, virtual_time
+from tools import lessons, pools, virtual_time
 from tools.failures import KataFailure, ProcessStart, ProgramExit, Where, defined_in, display_path, fail
 from tools.records import Event, Given, Kind, Run, TaskCall
 from tools.virtual_time import Clock, Listener, Waiting, WatchedLock, on_the_clock
@@ -40,6 +42,7 @@ STUCK_AFTER = 2.0
 PROCESSES_STUCK_AFTER = 5.0
 TASK_SECONDS = 2  # the lesson's task(name) sleeps 2 seconds
 
+_CONTAINERS_UP_TO = 1000  # items: the results of a run's threads, not the data they work through
 _STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
 
 
@@ -86,7 +89,14 @@ class ThreadWatch(Listener):
         )
 
     def on_start(self, thread):
-        self._record(Kind.START, other=thread)
+        self._record(Kind.START, other=thread, contents=self._callers_containers())
+        given = self._run.given.get(thread)
+        pool = pools.pool_of_worker(given, self._run.pools) if given else None
+        if pool is not None:
+            pool.threads.append(thread)
+
+    def on_end(self, thread):
+        self._record(Kind.ENDED, where=None, contents=self._callers_containers())
 
     def on_join(self, thread, timeout):
         self._record(Kind.JOIN, other=thread, text="" if timeout is None else f"{timeout:g}")
@@ -95,7 +105,7 @@ class ThreadWatch(Listener):
         self._record(Kind.JOINED, other=thread, ended=ended)
 
     def on_asked(self, thread, alive, again):
-        self._record(Kind.ASKED, other=thread, ended=not alive, again=again)
+        self._record(Kind.ASKED, other=thread, answer=alive, again=again)
 
     def on_polled(self, question, again):
         self._record(Kind.POLLED, label=question, again=again)
@@ -229,6 +239,18 @@ class ThreadWatch(Listener):
             frame = frames.get(thread.ident)
             if thread.is_alive() and frame is not None and frame.f_code.co_filename not in ours:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
+
+    def _callers_containers(self):
+        """The lists and dicts that the kata code of the run's calling thread holds in its variables, copied."""
+        frame = sys._current_frames().get(self._run.caller.ident) if self._run.caller else None
+        held = {}
+        while frame is not None:
+            if frame.f_code.co_filename == self._kata_filename:
+                for value in frame.f_locals.values():
+                    if isinstance(value, list | dict) and len(value) <= _CONTAINERS_UP_TO:
+                        held[id(value)] = value.copy()
+            frame = frame.f_back
+        return held
 
     def _where_in_traceback(self, traceback):
         where = None
@@ -395,7 +417,7 @@ def _patched(watch, switch_threads_often, processes):
         return real_start(process)
 
     clock = contextlib.nullcontext({}) if processes else on_the_clock(watch.clock)
-    with clock as hooks, pytest.MonkeyPatch.context() as patch:
+    with clock as hooks, pools.watching(watch, on_the_clock=not processes), pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdout", _RecordingStdout(watch, sys.stdout))
         patch.setattr(os, "_exit", _exit)
         if not processes:

@@ -14,7 +14,7 @@ class Kind(StrEnum):
     JOIN = "join"  # a thread began to wait for another to end
     JOINED = "joined"  # that wait is over: `ended` tells whether the other thread had ended
     SLEEP = "sleep"
-    ASKED = "asked"  # a thread asked another whether it is alive
+    ASKED = "asked"  # a thread asked another whether it is alive: `answer` is what is_alive() said
     POLLED = "polled"  # a thread asked what only another thread can change: done(), is_set(), empty(), ...
     WAITED = "waited"  # a wait on a lock or condition is over: `ended` tells whether it got what it waited for
     BEGIN = "begin"  # a stand-in task began
@@ -25,6 +25,9 @@ class Kind(StrEnum):
     LOCK = "lock"  # the kata file made a lock
     READ = "read"  # a thread read a shared global
     WROTE = "wrote"  # a thread wrote a shared global
+    ENDED = "ended"  # a started thread ran its code to the end
+    POOL = "pool"  # the kata file made a pool of threads or processes
+    SHUTDOWN = "shutdown"  # the learner's code shut a pool down (shutdown(), close(), terminate())
 
 
 @dataclass
@@ -37,9 +40,11 @@ class Event:
     other: threading.Thread | None = None  # the thread started or joined
     label: str = ""
     text: str = ""
-    # For joined and waited: did the wait end because what it waited for happened? For asked: had the
-    # thread ended, so that is_alive() said False?
-    ended: bool | None = None
+    ended: bool | None = None  # for joined and waited: did the wait end because what it waited for happened?
+    answer: bool | None = None  # for asked: what is_alive() answered
+    # For start and ended: the lists and dicts the calling thread's kata code held then, copied, by id:
+    # what changed between two of them is what the threads wrote in between.
+    contents: dict | None = None
     # For asked and polled: the same question again, with no wait of its own and no other thread's turn since.
     again: bool = False
 
@@ -69,6 +74,23 @@ class Given:
 
 
 @dataclass
+class Pool:
+    """A pool of threads or processes that the kata file made, and what became of it."""
+
+    kind: str  # ThreadPoolExecutor, ProcessPoolExecutor or Pool
+    made: Event
+    workers: int | None  # how many it was asked for: max_workers, or a Pool's processes; None if not said
+    size: int | None  # how many it may run at once, as it worked that out
+    owner: object  # a weak reference to the pool itself
+    threads: list[threading.Thread] = field(default_factory=list)  # the worker threads it started
+    shut_down: Event | None = None
+
+    @property
+    def where(self):
+        return self.made.where
+
+
+@dataclass
 class Run:
     """What happened while the learner's function ran."""
 
@@ -89,6 +111,7 @@ class Run:
     # Run in an order other than the clock's own (tools/schedules.py): a check of what ran at the same time,
     # or in which thread, judges the clock's own order only, since any order may pause a thread for long.
     reordered: bool = False
+    pools: list[Pool] = field(default_factory=list)  # the pools the kata file made, in order
 
     @property
     def its_code(self):
@@ -100,6 +123,10 @@ class Run:
 
     def calls_of(self, label):
         return [call for call in self.calls if call.label == label]
+
+    def pool_of(self, thread):
+        """The pool whose worker `thread` is, or None."""
+        return next((pool for pool in self.pools if thread in pool.threads), None)
 
     @property
     def started_threads(self):

@@ -95,6 +95,9 @@ class Listener:
     def on_polled(self, question, again):
         pass
 
+    def on_end(self, thread):
+        pass
+
     def on_sleep(self, seconds):
         pass
 
@@ -732,11 +735,12 @@ def on_the_clock(clock):
         return None
 
     def is_alive(thread):
-        if not (clock.is_learner() and clock.knows(thread) and thread is not threading.current_thread()):
+        if not clock.is_learner() or thread is threading.current_thread():
             return original_is_alive(thread)
-        again = clock.poll(thread, listener.where(sys._getframe(1)))
+        # Asked before start() too: what it said then is what the learner's code saw.
+        again = clock.poll(thread, listener.where(sys._getframe(1))) if clock.knows(thread) else False
         if thread in clock.finished:
-            original_join(thread)  # its last steps, in C, so that the answer is the clock's
+            original_join(thread)  # its last steps, in C: the answer is the clock's, not the machine's timing
         alive = original_is_alive(thread)
         listener.on_asked(thread, alive, again)
         return alive
@@ -840,6 +844,8 @@ def _in_turns(clock, thread, run):
         except BaseException as error:  # noqa: BLE001 - an exception ends the thread it happens in, whatever it is
             clock.listener.on_crash(thread, error)
         finally:
+            if not clock.stopping:
+                clock.listener.on_end(thread)
             clock.leave(thread)
         return None
 

@@ -6,12 +6,16 @@ from tools.lessons import (
     expect_all_joined,
     expect_at_the_same_time,
     expect_each_in_a_thread_of_its_own,
+    expect_pools_shut_down,
     expect_printed_last,
 )
 from tools.schedules import every_order
 
 LESSON_FILES = ["file1.txt", "file2.txt", "file3.txt"]
 MORE_FILES = [f"photo{number}.jpg" for number in range(1, 6)]
+# More than any pool has threads unless told how many: min(32, processors + 4) at most.
+MANY_FILES = [f"scan{number}.pdf" for number in range(1, 41)]
+SIZES = pytest.mark.parametrize("files", [LESSON_FILES, MORE_FILES, MANY_FILES], ids=["3 files", "5 files", "40 files"])
 
 
 def run_download_all(kata, watch, files):
@@ -38,6 +42,7 @@ def test_download_all_waits_for_every_thread(kata, watch):
     run = run_download_all(kata, watch, MORE_FILES)
     expect_each_in_a_thread_of_its_own(run, MORE_FILES)
     expect_all_joined(run, MORE_FILES)
+    expect_pools_shut_down(run)
 
 
 @every_order
@@ -45,3 +50,11 @@ def test_all_downloads_finished_is_printed_last(kata, watch):
     run = run_download_all(kata, watch, MORE_FILES)
     expect_each_in_a_thread_of_its_own(run, MORE_FILES)
     expect_printed_last(run, "All downloads finished.", MORE_FILES)
+
+
+def test_download_all_works_for_any_number_of_files(kata, watch):
+    run = run_download_all(kata, watch, MANY_FILES)
+    expect_each_in_a_thread_of_its_own(run, MANY_FILES)
+    expect_at_the_same_time(run, MANY_FILES)
+    expect_all_joined(run, MANY_FILES)
+    expect_pools_shut_down(run)

@@ -25,22 +25,11 @@ def test_lifecycle_runs_work_in_a_thread_and_joins_it(kata, watch):
     expect_all_joined(run, WORK)
 
 
-@pytest.mark.parametrize(
-    ("seconds", "started", "why"),
-    [
-        (1, True, "a started thread is alive while its work runs, and this work() lasts 1 second"),
-        (0, False, "this time work() was over before start() returned, so the thread had already ended"),
-    ],
-    ids=["work lasts 1 second", "work is over at once"],
-)
-def test_lifecycle_reports_is_alive_at_each_stage(kata, watch, seconds, started, why):
+@pytest.mark.parametrize("seconds", [1, 0], ids=["work lasts 1 second", "work is over at once"])
+def test_lifecycle_reports_is_alive_at_each_stage(kata, watch, seconds):
     run = watch.run(kata.lifecycle, work_for(watch, seconds))
-    truth = {
-        "created": (False, "a created thread is not running until start() is called"),
-        "started": (started, why),
-        "joined": (False, "join() returns only once the thread has finished"),
-    }
-    expect_is_alive_answers(run, truth)
+    expect_each_in_a_thread_of_its_own(run, WORK)
+    expect_is_alive_answers(run, "work()")
 
 
 @every_order

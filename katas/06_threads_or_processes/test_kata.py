@@ -8,19 +8,23 @@ from tools.lessons import (
     expect_each_in_a_thread_of_its_own,
     expect_in_order,
     expect_no_process_left,
+    expect_pools_shut_down,
 )
 from tools.schedules import every_order
 
 # Pages take their own time to come: the first asked for comes last.
 SECONDS = {"home": 1.5, "news": 1.2, "weather": 1.0, "sport": 0.8}
 NAMES = list(SECONDS)
+# More names than any pool has threads unless told how many: min(32, processors + 4) at most.
+SECONDS.update({f"topic{number}": 0.5 + number % 5 / 10 for number in range(5, 41)})
+MANY_NAMES = list(SECONDS)
 NUMBERS = [3, 1, 4, 2]
 
 
-def run_fetch_all(kata, watch):
+def run_fetch_all(kata, watch, names):
     # Code that calls the module's own fetch() gets the stand-in too.
-    kata.fetch = watch.task(*NAMES, seconds=SECONDS, result=lambda name: f"page of {name}")
-    return watch.run(kata.fetch_all, NAMES, fetch=kata.fetch)
+    kata.fetch = watch.task(*names, seconds=SECONDS, result=lambda name: f"page of {name}")
+    return watch.run(kata.fetch_all, names, fetch=kata.fetch)
 
 
 def run_crunch_all(kata, watch):
@@ -29,15 +33,16 @@ def run_crunch_all(kata, watch):
 
 
 def test_fetch_all_fetches_in_threads_at_the_same_time(kata, watch):
-    run = run_fetch_all(kata, watch)
+    run = run_fetch_all(kata, watch, NAMES)
     expect_each_in_a_thread_of_its_own(run, NAMES)
     expect_at_the_same_time(run, NAMES)
     expect_all_joined(run, NAMES)
+    expect_pools_shut_down(run)
 
 
 @every_order
 def test_fetch_all_returns_the_pages_in_order(kata, watch):
-    run = run_fetch_all(kata, watch)
+    run = run_fetch_all(kata, watch, NAMES)
     expect_in_order(run, [f"page of {name}" for name in NAMES], "fetch")
 
 
@@ -55,4 +60,14 @@ def test_crunch_all_returns_the_results_in_order(kata, watch):
 def test_crunch_all_closes_its_pool(kata, watch):
     run = run_crunch_all(kata, watch)
     expect_crunched_in_processes(run, NUMBERS)
+    expect_pools_shut_down(run)
     expect_no_process_left(run)
+
+
+def test_fetch_all_fetches_any_number_of_names_at_once(kata, watch):
+    run = run_fetch_all(kata, watch, MANY_NAMES)
+    expect_each_in_a_thread_of_its_own(run, MANY_NAMES)
+    expect_at_the_same_time(run, MANY_NAMES)
+    expect_all_joined(run, MANY_NAMES)
+    expect_pools_shut_down(run)
+    expect_in_order(run, [f"page of {name}" for name in MANY_NAMES], "fetch")

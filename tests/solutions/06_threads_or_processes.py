@@ -1,8 +1,7 @@
 """Reference solution for kata 06."""
 
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 
 def fetch(name):
@@ -15,17 +14,8 @@ def crunch(number):
 
 
 def fetch_all(names, fetch=fetch):
-    pages = [None] * len(names)
-
-    def fetch_into(place, name):
-        pages[place] = fetch(name)
-
-    threads = [threading.Thread(target=fetch_into, args=(place, name)) for place, name in enumerate(names)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return pages
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        return list(pool.map(fetch, names))
 
 
 def crunch_all(numbers, crunch=crunch):

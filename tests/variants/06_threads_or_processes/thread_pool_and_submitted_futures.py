@@ -14,7 +14,7 @@ def crunch(number):
 
 
 def fetch_all(names, fetch=fetch):
-    with ThreadPoolExecutor() as pool:
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
         return list(pool.map(fetch, names))
 
 
