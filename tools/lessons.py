@@ -234,10 +234,11 @@ def _waited_for(run, call):
     before = [event for event in run.events if event.other is call.thread and event.seq < run.returned.seq]
     if any(event.kind == Kind.JOINED and event.ended for event in before):
         return True
-    # is_alive() said it had ended; asked again and again at one line, though, it stood in for join().
+    # is_alive() said it had ended; asked again and again at one line with no join(), though, it stood in for one.
     started = next((event.seq for event in before if event.kind == Kind.START), None)
     said_ended = [e for e in before if e.kind == Kind.ASKED and e.answer is False and started and e.seq > started]
-    if said_ended and not _asked_in_a_loop(run, call):
+    joined = any(event.kind == Kind.JOIN for event in before)
+    if said_ended and (joined or not _asked_in_a_loop(run, call)):
         return True
     # Told of the end some other way than join(): a Future's result(), an Event, a queue.
     return call.end is not None and any(
