@@ -148,7 +148,9 @@ class Clock:
             self.run_number += 1
 
     def is_learner(self, thread=None):
-        return (thread or threading.current_thread()) in self._threads
+        # Looked up, not threading.current_thread(): in a thread threading does not know, that makes a
+        # _DummyThread, whose Event would ask here again, for ever.
+        return (thread or threading._active.get(threading.get_ident())) in self._threads
 
     def knows(self, thread):
         return thread in self._threads or thread in self.finished
@@ -814,6 +816,8 @@ def on_the_clock(clock):
         ),
         "threading.Condition": (threading, "Condition", made("Condition", condition, originals["Condition"])),
         "threading._time": (threading, "_time", virtual_time),
+        # The queues time their get(timeout=...) and put(timeout=...) with a monotonic() of their own.
+        "queue.time": (queue, "time", virtual_time),
         "threading._newname": (threading, "_newname", new_name),
         "time.sleep": (time, "sleep", sleep),
         # The C SimpleQueue blocks where the clock cannot see it (a ThreadPoolExecutor's idle workers do).
