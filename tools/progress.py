@@ -39,6 +39,18 @@ def states(results, registry=None):
         yield kata, state, result
 
 
+def focus(results, registry=None):
+    """The current kata and the name of its first failing test, or None when no kata in `results` fails."""
+    return next(
+        ((kata, result.failed[0]) for kata, state, result in states(results, registry) if state == CURRENT), None
+    )
+
+
+def check_of(test):
+    """The check a test belongs to: its function's name, without parameters ("test_x[3 files]" -> "test_x")."""
+    return test.partition("[")[0]
+
+
 def lines(results, unicode=True):
     """The progress block, as (text, markup) pairs for a terminal writer; fits in 80 columns."""
     marks = (
@@ -60,7 +72,7 @@ def lines(results, unicode=True):
         kata, result = current
         yield f" Next: edit {learner_file(kata.name)}; the check to fix first is", {}
         yield f"       {result.failed[0]}.", {}
-        yield f" Stuck? python -m tools hint {kata.number}", {}
+        yield " Stuck? python -m tools hint   (a hint for this check; one more each time)", {}
     elif solved == len(rows):
         yield " Every kata is solved. Next: open a pull request (see the README).", {"green": True}
 

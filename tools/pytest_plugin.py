@@ -19,6 +19,7 @@ from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
 STREAK = "katas/failing-streak"  # in pytest's cache: the check that failed last, and for how many runs
+HINTS_SHOWN = "katas/hints-shown"  # in pytest's cache: "<kata>::<check>" -> how many of its hints were asked for
 CAPTURED_LINES = 20
 
 
@@ -38,6 +39,13 @@ def pytest_addoption(parser):
         "--kata-results",
         type=Path,
         help="write each kata's passed and failed tests to this JSON file (for python -m tools progress)",
+    )
+    group.addoption(
+        "--next-hint",
+        type=Path,
+        metavar="PATH",
+        help="for python -m tools hint: count one more hint asked for the check that fails first,"
+        " and write the kata, the check and the count to this JSON file",
     )
     group.addoption(
         "--all-katas",
@@ -205,8 +213,9 @@ class KataSession:
         report.longrepr = header + str(report.longrepr) + self._hint_after_repeated_failures(item, name)
 
     def _hint_after_repeated_failures(self, item, name):
-        """The first hint for the check that fails, once it has failed SHOW_HINT_AFTER runs in a row.
-        Runs of the untouched starter do not count: the streak begins with the learner's first save."""
+        """A hint for the check that fails, once it has failed SHOW_HINT_AFTER runs in a row: the newest hint
+        `python -m tools hint` has shown for it, else its first. Runs of the untouched starter do not count:
+        the streak begins with the learner's first save."""
         cache = getattr(self.config, "cache", None)
         if cache is None:
             return ""
@@ -220,10 +229,26 @@ class KataSession:
         hints = kata.hints_for(check)
         if count < SHOW_HINT_AFTER or not hints:
             return ""
+        shown = min(max(cache.get(HINTS_SHOWN, {}).get(f"{name}::{check}", 0), 1), len(hints))
         return _wrapped(
-            f"\n\nHint (this check has failed {count} runs in a row): {hints[0]}"
-            f"\nMore hints: python -m tools hint {kata.number} --all"
+            f"\n\nHint (this check has failed {count} runs in a row): {hints[shown - 1]}"
+            f"\nAnother hint: python -m tools hint"
         )
+
+    def _count_next_hint(self):
+        """For python -m tools hint: one more hint of the check that fails first, counted in pytest's cache."""
+        found = progress.focus(self.results)
+        if found is None:
+            return {}
+        kata, test = found
+        check = progress.check_of(test)
+        hints = kata.hints_for(check)
+        cache = getattr(self.config, "cache", None)
+        shown = cache.get(HINTS_SHOWN, {}) if cache is not None else {}
+        count = min(shown.get(f"{kata.name}::{check}", 0) + 1, len(hints))
+        if cache is not None:
+            cache.set(HINTS_SHOWN, {**shown, f"{kata.name}::{check}": count})
+        return {"kata": kata.name, "check": test, "shown": count}
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(self, report):
@@ -253,6 +278,9 @@ class KataSession:
         cache = getattr(self.config, "cache", None)
         if self.focused and self.shown_failure is None and cache is not None:
             cache.set(STREAK, {})
+        next_hint = self.config.getoption("next_hint")
+        if next_hint:
+            next_hint.write_text(json.dumps(self._count_next_hint()))
         results_file = self.config.getoption("kata_results")
         if results_file:
             results_file.write_text(json.dumps({name: vars(result) for name, result in self.results.items()}))
