@@ -91,3 +91,20 @@ def test_the_automatic_hint_is_the_newest_one_the_hint_command_showed(learner_co
     )
     run_tools("hint", cwd=learner_copy)
     assert shown_hint(run_pytest(cwd=learner_copy).stdout) == f"4 runs in a row): {KATA_01.hints_for(check)[1]}"
+
+
+def test_a_lesson_several_checks_fail_with_is_printed_once(learner_copy, starters):
+    result = run_pytest("katas/02_many_tasks", cwd=learner_copy)
+    failed = starters.by_kata["02_many_tasks"].tests - starters.by_kata["02_many_tasks"].passed
+    assert result.stdout.count("ran in MainThread, the thread that runs download_all()") == 1
+    assert result.stdout.count("Fails for the same reason as") == failed - 1
+    assert f"= {failed} failed" in result.stdout
+
+
+def test_a_kata_that_calls_os_exit_says_so_once_even_with_every_kata_shown(learner_copy):
+    (learner_copy / learner_file("01_start_and_join")).write_text(
+        "import os\n\n\ndef main(task=None):\n    os._exit(0)\n"
+    )
+    result = run_pytest(cwd=learner_copy, KATAS_ALL="1")
+    assert result.stdout.count("main() called os._exit(0)") == 1
+    assert "Fails for the same reason as test_each_task_runs_in_a_thread_of_its_own, above." in result.stdout

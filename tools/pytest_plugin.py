@@ -4,6 +4,7 @@ failure reports that read as lessons, and a focused view of the learner's progre
 import importlib.util
 import json
 import os
+import re
 import sys
 import textwrap
 import threading
@@ -292,6 +293,33 @@ class KataSession:
         unicode = progress.can_print_unicode(sys.__stdout__)
         for text, markup in progress.lines(self.results, unicode=unicode):
             terminalreporter.write_line(text, **markup)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, config):
+    # Before pytest prints the failures: when it prints them all (a kata named, KATAS_ALL=1), a lesson
+    # that several checks of a kata fail with is printed once. The focused view prints one failure only.
+    if not config.pluginmanager.get_plugin("kata-session").focused:
+        _one_lesson_per_cause(terminalreporter.stats.get("failed", []))
+    return (yield)
+
+
+def _one_lesson_per_cause(reports):
+    """Shorten each failure whose lesson an earlier failure of its kata gave, about the same line, to a
+    line that names that failure. Lessons count as the same when only their numbers differ (file1.txt and
+    photo1.jpg, 3 threads and 5), and the pictures of the runs are left out of the comparison."""
+    first = {}
+    for report in reports:
+        if not isinstance(report.longrepr, str) or kata_name(report) is None:
+            continue
+        said = re.sub(r"\S*\d\S*", "#", report.longrepr.split("\n\nWhat your threads did")[0])
+        cause = (kata_name(report), getattr(report, "kata_line", None), said)
+        if cause not in first:
+            first[cause] = report.nodeid.split("::")[-1]
+            continue
+        said_once = f"Fails for the same reason as {first[cause]}, above."
+        report.longrepr = said_once if len(said_once) <= 80 else said_once.replace(" as ", " as\n", 1)
+        report.sections = []
 
 
 def _wrapped(text, width=80):
