@@ -51,7 +51,7 @@ def check_of(test):
     return test.partition("[")[0]
 
 
-def lines(results, unicode=True):
+def lines(results, unicode=True, next_step=True):
     """The progress block, as (text, markup) pairs for a terminal writer; fits in 80 columns."""
     marks = (
         {SOLVED: "✔", CURRENT: "➜", UNSOLVED: "·", NOT_RUN: " "}
@@ -70,8 +70,9 @@ def lines(results, unicode=True):
     yield f" [{bar}] {solved}/{len(rows)} solved", {"bold": True}
     if current:
         kata, result = current
-        yield f" Next: edit {learner_file(kata.name)}; the check to fix first is", {}
-        yield f"       {result.failed[0]}.", {}
+        if next_step:
+            yield f" Next: edit {learner_file(kata.name)}; the check to fix first is", {}
+            yield f"       {result.failed[0]}.", {}
         yield " Stuck? python -m tools hint   (a hint for this check; one more each time)", {}
     elif solved == len(rows):
         yield " Every kata is solved. Next: open a pull request (see the README).", {"green": True}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tools import progress, starters
-from tools.failures import KataFailure, display_path, fail
+from tools.failures import KataFailure, display_path, fail, with_the_path_once
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import ThreadWatch
 from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
@@ -131,6 +131,9 @@ class KataSession:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if self.focused and reporter is not None:
             reporter.reportchars = ""  # the one failure shown in full already says it all
+            # One line of progress for all the katas, not one per kata: the progress block at the end names
+            # them, and the screen keeps its rows for the lesson.
+            reporter.showfspath = False
 
     def pytest_collection_modifyitems(self, items):
         # The registry, not the folder names, decides the order of the katas.
@@ -161,7 +164,7 @@ class KataSession:
     def pytest_runtest_makereport(self, item, call):
         report = yield
         if call.excinfo is not None and call.excinfo.errisinstance(KataFailure):
-            report.longrepr = _wrapped(str(call.excinfo.value))
+            report.longrepr = _wrapped(with_the_path_once(str(call.excinfo.value)))
             where = call.excinfo.value.where
             if where is not None and where.path == Path(kata_file_for(item._request)).resolve():
                 report.kata_line = where.line
@@ -194,7 +197,7 @@ class KataSession:
         report.outcome = "failed"
         report.judge_changed = True
         report.longrepr = _wrapped(
-            lesson(replacements, kata_file) if replacements else workflow_command_lesson(commands)
+            with_the_path_once(lesson(replacements, kata_file) if replacements else workflow_command_lesson(commands))
         )
         where = next(filter(None, (r.defined_at(Path(kata_file).resolve()) for r in replacements)), None)
         report.kata_line = where.line if where else None
@@ -291,7 +294,8 @@ class KataSession:
             return
         terminalreporter.section("katas")
         unicode = progress.can_print_unicode(sys.__stdout__)
-        for text, markup in progress.lines(self.results, unicode=unicode):
+        # The failure's header already says which file to edit and which check fails first.
+        for text, markup in progress.lines(self.results, unicode=unicode, next_step=not self.focused):
             terminalreporter.write_line(text, **markup)
 
 
