@@ -3,7 +3,7 @@
 import sys
 from dataclasses import dataclass, field
 
-from tools.registry import katas, learner_file
+from tools.registry import KATAS_DIR, katas, learner_file
 
 SOLVED, CURRENT, UNSOLVED, NOT_RUN = "solved", "current", "unsolved", "not run"
 
@@ -76,6 +76,14 @@ def lines(results, unicode=True, next_step=True):
         yield " Stuck? python -m tools hint   (a hint for this check; one more each time)", {}
     elif solved == len(rows):
         yield " Every kata is solved. Next: open a pull request (see the README).", {"green": True}
+
+
+def solved_line(kata, focus, unicode=True):
+    """The line that says a kata has just turned solved, and what to read next."""
+    mark = "✔" if unicode else "+"
+    if focus is None:
+        return f" {mark} Kata {kata.number} is solved."
+    return f" {mark} Kata {kata.number} is solved! Next, read {KATAS_DIR.name}/{focus[0].name}/README.md"
 
 
 def can_print_unicode(stream=None):

@@ -20,6 +20,7 @@ from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
 STREAK = "katas/failing-streak"  # in pytest's cache: the check that failed last, and for how many runs
+FOCUS = "katas/focus"  # in pytest's cache: the kata in focus after the last focused run
 HINTS_SHOWN = "katas/hints-shown"  # in pytest's cache: "<kata>::<check>" -> how many of its hints were asked for
 CAPTURED_LINES = 20
 
@@ -254,6 +255,19 @@ class KataSession:
             cache.set(HINTS_SHOWN, {**shown, f"{kata.name}::{check}": count})
         return {"kata": kata.name, "check": test, "shown": count}
 
+    def _just_solved(self):
+        """The kata that was in focus at the last run and is solved now, with the focus moved on; else None."""
+        cache = getattr(self.config, "cache", None)
+        if cache is None:
+            return None
+        before = cache.get(FOCUS, None)
+        now = progress.focus(self.results)
+        cache.set(FOCUS, now[0].name if now else None)
+        if before not in self.katas or (now and self.order[now[0].name] <= self.order[before]):
+            return None
+        result = self.results.get(before)
+        return self.katas[before] if result and result.ran and not result.failed else None
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(self, report):
         if getattr(report, "kata_waiting", False):
@@ -294,6 +308,9 @@ class KataSession:
             return
         terminalreporter.section("katas")
         unicode = progress.can_print_unicode(sys.__stdout__)
+        solved = self._just_solved() if self.focused else None
+        if solved is not None:
+            terminalreporter.write_line(progress.solved_line(solved, progress.focus(self.results), unicode), green=True)
         # The failure's header already says which file to edit and which check fails first.
         for text, markup in progress.lines(self.results, unicode=unicode, next_step=not self.focused):
             terminalreporter.write_line(text, **markup)
