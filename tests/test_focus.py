@@ -108,3 +108,13 @@ def test_a_kata_that_calls_os_exit_says_so_once_even_with_every_kata_shown(learn
     result = run_pytest(cwd=learner_copy, KATAS_ALL="1")
     assert result.stdout.count("main() called os._exit(0)") == 1
     assert "Fails for the same reason as test_each_task_runs_in_a_thread_of_its_own, above." in result.stdout
+
+
+def test_ruff_findings_the_pull_request_would_report_follow_the_verdict(learner_copy):
+    kata = learner_copy / learner_file("01_start_and_join")
+    kata.write_text("import os\n" + kata.read_text())
+    result = run_pytest(cwd=learner_copy)
+    warned = result.stdout.split("The pull request's check will also warn about katas/01_start_and_join/kata.py")
+    assert len(warned) == 2, result.stdout
+    assert "   line 1: F401 `os` imported but unused" in warned[1]
+    assert "ruff" not in run_pytest("katas/01_start_and_join", cwd=learner_copy).stdout  # the focused view only

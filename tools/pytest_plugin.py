@@ -5,6 +5,7 @@ import importlib.util
 import json
 import os
 import re
+import subprocess
 import sys
 import textwrap
 import threading
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import progress, starters
+from tools import progress, starters, submission
 from tools.failures import KataFailure, display_path, fail, with_the_path_once
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import ThreadWatch
@@ -314,6 +315,24 @@ class KataSession:
         # The failure's header already says which file to edit and which check fails first.
         for text, markup in progress.lines(self.results, unicode=unicode, next_step=not self.focused):
             terminalreporter.write_line(text, **markup)
+        if self.focused:
+            for line in self._lint_of_the_kata_in_focus():
+                terminalreporter.write_line(line, yellow=True)
+
+    def _lint_of_the_kata_in_focus(self):
+        """What ruff says about the kata in focus's own kata.py, as the pull request's check would say it."""
+        focus = progress.focus(self.results)
+        if focus is None or self.config.getoption("kata_file") or self.config.getoption("solutions"):
+            return []
+        name = focus[0].name
+        try:
+            findings = submission.ruff_findings(self.config.rootpath, {name: b""})
+        except (OSError, ValueError, subprocess.CalledProcessError):  # no ruff to run: the check will say it
+            return []
+        if not findings:
+            return []
+        said = [f" The pull request's check will also warn about {learner_file(name)} (ruff):"]
+        return said + [_cut(f"   line {f['location']['row']}: {f['code']} {f['message']}") for f in findings]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -351,6 +370,10 @@ def _wrapped(text, width=80):
         else line
         for line in text.split("\n")
     )
+
+
+def _cut(line, width=80):
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _shorten_captured_output(report):
