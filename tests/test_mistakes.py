@@ -40,6 +40,9 @@ MISTAKES = {
         '    14  t1 = threading.Thread(target=task, args=("Task 1"))\n'
         "args=(\"Task 1\") is the string 'Task 1', not a tuple"
     ),
+    "01_start_and_join/misspelt_start": (
+        "main() raised AttributeError: 'Thread' object has no attribute 'strat'. Did you\nmean: 'start'?"
+    ),
     "01_start_and_join/polls_is_alive_instead_of_join": (
         "main() asked is_alive() 5 times instead, with time.sleep(0.5) in between:"
     ),
@@ -102,6 +105,9 @@ MISTAKES = {
     "05_lifecycle/polls_is_alive_instead_of_join": "lifecycle() asked is_alive() 12 times instead",
     "05_lifecycle/textbook_answers": ("lifecycle() gives True for 'started', but in this run thread.is_alive() said"),
     "05_lifecycle/is_alive_without_brackets": "lifecycle() gives the method thread.is_alive itself for 'created'",
+    "05_lifecycle/returns_the_class": (
+        "start_twice() returned the class RuntimeError itself, not the error Python\nraised"
+    ),
     "05_lifecycle/returns_the_message": "start_twice() returned 'threads can only be started once', the error's",
     "05_lifecycle/sleep_instead_of_join": ("lifecycle() waited with time.sleep(0.2) instead:\n    12  time.sleep(0.2)"),
 }
