@@ -13,8 +13,12 @@ from tools.lessons import (
 WORK = ["work()"]
 
 
+def work():
+    """The work the tests hand in: its thread is named after it, as "Thread-1 (work)"."""
+
+
 def work_for(watch, seconds=1):
-    return watch.calls(lambda: None, label="work()", seconds=seconds)
+    return watch.calls(work, label="work()", seconds=seconds)
 
 
 def test_lifecycle_runs_work_in_a_thread_and_joins_it(kata, watch):
