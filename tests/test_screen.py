@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_pytest
-from tools.registry import SOLUTIONS_DIR, katas, learner_file
+from tools import progress
+from tools.progress import KataResult
+from tools.pytest_plugin import FOLD_AFTER
+from tools.registry import SOLUTIONS_DIR, Kata, katas, learner_file
 
 HERE = Path(__file__).parent
 COLUMNS, ROWS = 80, 45
@@ -38,3 +41,17 @@ def test_every_starters_screen_with_its_hint_fits_80_columns_and_45_rows(learner
     # Above it ptw's "Change detected: katas/.../kata.py", a blank line and "[time] Running: python -m pytest";
     # below it the line the cursor waits on.
     assert len(screens[-1].splitlines()) + 4 <= ROWS, screens[-1]
+
+
+def test_a_long_list_of_katas_keeps_the_focused_progress_block_short():
+    """With more katas than FOLD_AFTER, runs of solved and of later katas take one line each."""
+    many = [Kata(f"{number:02d}_kata_{number}", f"Kata number {number}", ()) for number in range(1, 13)]
+    results = {kata.name: KataResult(passed=1) for kata in many[:4]}
+    results |= {kata.name: KataResult(failed=["test_it"]) for kata in many[4:]}
+    lines = [text for text, _ in progress.lines(results, next_step=False, fold_after=FOLD_AFTER, registry=many)]
+    assert lines[:3] == [
+        f" ✔ 01-04 {'(4 katas)':<45} solved",
+        f" ➜ 05 {'Kata number 5':<48} <- you are here",
+        f" · 06-12 {'(7 katas)':<45} to do",
+    ]
+    assert len(lines) == 5 and too_wide("\n".join(lines)) == []

@@ -24,6 +24,9 @@ STREAK = "katas/failing-streak"  # in pytest's cache: the check that failed last
 FOCUS = "katas/focus"  # in pytest's cache: the kata in focus after the last focused run
 HINTS_SHOWN = "katas/hints-shown"  # in pytest's cache: "<kata>::<check>" -> how many of its hints were asked for
 CAPTURED_LINES = 20
+FOLD_AFTER = (
+    8  # katas: with more, the focused view's progress block shows runs of solved and of later katas as one line
+)
 
 
 def pytest_addoption(parser):
@@ -313,7 +316,10 @@ class KataSession:
         if solved is not None:
             terminalreporter.write_line(progress.solved_line(solved, progress.focus(self.results), unicode), green=True)
         # The failure's header already says which file to edit and which check fails first.
-        for text, markup in progress.lines(self.results, unicode=unicode, next_step=not self.focused):
+        lines = progress.lines(
+            self.results, unicode=unicode, next_step=not self.focused, fold_after=FOLD_AFTER if self.focused else None
+        )
+        for text, markup in lines:
             terminalreporter.write_line(text, **markup)
         if self.focused:
             for line in self._lint_of_the_kata_in_focus():
