@@ -24,9 +24,8 @@ STREAK = "katas/failing-streak"  # in pytest's cache: the check that failed last
 FOCUS = "katas/focus"  # in pytest's cache: the kata in focus after the last focused run
 HINTS_SHOWN = "katas/hints-shown"  # in pytest's cache: "<kata>::<check>" -> how many of its hints were asked for
 CAPTURED_LINES = 20
-FOLD_AFTER = (
-    8  # katas: with more, the focused view's progress block shows runs of solved and of later katas as one line
-)
+# With more katas than this, the focused view's progress block shows a run of solved, or of later, katas as one line.
+FOLD_AFTER = 8
 
 
 def pytest_addoption(parser):
@@ -332,7 +331,8 @@ class KataSession:
             return []
         name = focus[0].name
         try:
-            findings = submission.ruff_findings(self.config.rootpath, {name: b""})
+            kata_file = self.config.rootpath / learner_file(name)
+            findings = submission.ruff_findings(self.config.rootpath, {name: kata_file.read_bytes()})
         except (OSError, ValueError, subprocess.CalledProcessError):  # no ruff to run: the check will say it
             return []
         if not findings:
