@@ -148,6 +148,12 @@ class KataSession:
         kata_tests = {item.module for item in session.items if kata_name(item)}
         if kata_tests:
             self.judge = JudgeSnapshot(extra_modules=kata_tests)
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        only_katas = session.items and all(kata_name(item) for item in session.items)
+        if only_katas and reporter is not None and self.config.getoption("reportchars") == "fE":
+            # Each failure of a kata run is a lesson printed in full above; a list of their test ids, wider
+            # than 80 columns, would add nothing. Asked for with -r (pytest's default is fE), it is still shown.
+            reporter.reportchars = ""
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item):
