@@ -1,6 +1,7 @@
 import json
 import os
 import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -28,6 +29,19 @@ def run_pytest(*args, cwd=ROOT, **env):
         text=True,
         timeout=600,
     )
+
+
+def run_tools(*args, cwd=ROOT):
+    """python -m tools in a fresh process, in `cwd`; what it printed."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools", *args],
+        cwd=cwd,
+        env={**os.environ, **environment_for(cwd)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
 
 
 @pytest.fixture

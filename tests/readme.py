@@ -12,4 +12,5 @@ def commands_under(heading):
 
 
 def setup_command():
-    return commands_under("Quick start")[0]
+    """The Quick start's install command (the lines before it make and activate a virtual environment)."""
+    return next(line for line in commands_under("Quick start") if " pip install " in line)

@@ -49,13 +49,35 @@ def test_an_unknown_kata_is_a_clear_error(command):
     assert f"there is no kata {command[1]!r}. The katas are: 01_start_and_join, 02_many_tasks" in said
 
 
-def test_hints_come_one_at_a_time_or_all_at_once():
-    first = tools("hint", "02").stdout
-    assert "1. Make the threads in a loop" in first and "2." not in first
-    assert "the next one: python -m tools hint 02 2" in first
+def test_hint_follows_the_check_that_fails_one_more_hint_each_time(learner_copy):
+    """At the starters, kata 01 is in focus; kata 04's starter passes its first two checks and fails the third."""
+    kata_01, kata_04 = KATAS[0], next(kata for kata in KATAS if kata.name == "04_lock")
+    check = "test_each_task_runs_in_a_thread_of_its_own"
+    calls = [tools("hint", cwd=learner_copy).stdout for _ in range(len(kata_01.hints_for(check)) + 1)]
+    for count, said in enumerate(calls, start=1):
+        assert f"Kata 01, {kata_01.title}. The check that fails first:\n  {check}\n" in said
+        shown = min(count, len(kata_01.hints_for(check)))
+        flat = " ".join(said.split())
+        assert all(f"{number}. {hint}" in flat for number, hint in enumerate(kata_01.hints_for(check)[:shown], 1))
+        assert f"{shown + 1}. " not in flat
+    assert "For the next one: python -m tools hint" in calls[0]
+    assert "That is every hint for this check." in calls[-1]
+    first = " ".join(tools("hint", "04", cwd=learner_copy).stdout.split())
+    assert "The check that fails first: test_no_update_is_lost_however_threads_switch" in first
+    assert f"1. {kata_04.hints_for('test_no_update_is_lost_however_threads_switch')[0]}" in first
+    assert "For the next one: python -m tools hint 04" in first
+
+
+def test_hint_for_a_solved_kata_says_so(learner_copy):
+    solve(learner_copy, "03_race_condition")
+    said = tools("hint", "03", cwd=learner_copy).stdout
+    assert "is solved: every check passes." in said and "python -m tools hint 03 --all" in said
+
+
+def test_every_hint_of_a_kata_at_once():
     every = tools("hint", "many_tasks", "--all").stdout
     kata = next(kata for kata in KATAS if kata.name == "02_many_tasks")
-    assert f"{len(kata.hints)}. " in every and f"{len(kata.hints) + 1}. " not in every
+    assert all(" ".join(hint.text.split()) in " ".join(every.split()) for hint in kata.hints)
 
 
 def test_hints_say_which_check_they_are_for():

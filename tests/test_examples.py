@@ -17,6 +17,7 @@ def numbers_as_n(text):
     return re.sub(r"\d+(\.\d+)?", "N", text)
 
 
+@pytest.mark.timeout(60)  # an example that measures takes its real seconds (kata 06's, about six)
 @pytest.mark.parametrize("kata", KATAS, ids=[kata.name for kata in KATAS])
 def test_the_example_prints_what_the_lesson_says(kata):
     readme = (kata.folder / "README.md").read_text()

@@ -94,3 +94,14 @@ def test_every_complete_kata_file_ends_as_its_starter_does(kata):
     others = [kata.solution, *tests.glob(f"mistakes/{kata.name}/*.py"), *tests.glob(f"variants/{kata.name}/*.py")]
     differing = [str(path.relative_to(ROOT)) for path in others if main_block(path) != starter]
     assert differing == [], f"these should end with the starter's block:\n{starter}"
+
+
+def test_kata_03_run_directly_says_what_is_wrong_with_an_order_instead_of_a_traceback(tmp_path):
+    starter = (KATAS_DIR / "03_race_condition" / "kata.py").read_text()
+    out_of_order = starter.replace('("B", "read"),\n    ("B", "add"),', '("B", "add"),\n    ("B", "read"),', 1)
+    assert out_of_order != starter
+    kata = tmp_path / "kata.py"
+    kata.write_text(out_of_order)
+    result = subprocess.run([sys.executable, kata], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "  B add    but B has read nothing yet: read, then add, then write" in result.stdout

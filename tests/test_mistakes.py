@@ -24,12 +24,9 @@ MISTAKES = {
     "01_start_and_join/join_right_after_start": "waits for Task 1's thread to end before the thread for Task 2",
     "01_start_and_join/missing_join": "main() returned while Task 2 was still running",
     "01_start_and_join/print_before_join": "'All done!' was printed at 0 s, while Task 1 was still running",
-    "01_start_and_join/sleep_instead_of_join": (
-        "main() waited with time.sleep(2) instead:\n"
-        "  tests/mistakes/01_start_and_join/sleep_instead_of_join.py:18  time.sleep(2)"
-    ),
+    "01_start_and_join/sleep_instead_of_join": ("main() waited with time.sleep(2) instead:\n    18  time.sleep(2)"),
     "01_start_and_join/join_with_a_timeout": (
-        "  tests/mistakes/01_start_and_join/join_with_a_timeout.py:18  thread1.join(timeout=0.1)\n"
+        "  tests/mistakes/01_start_and_join/join_with_a_timeout.py:18\n    18  thread1.join(timeout=0.1)\n"
         "join(timeout=0.1) gave up at 0.1 s, while Task 1 was still running"
     ),
     "01_start_and_join/one_thread_does_all_the_work": "Task 1 and Task 2 both ran in",
@@ -39,8 +36,8 @@ MISTAKES = {
         "main() called os._exit(0): the whole program would stop right there, its threads\nwith it."
     ),
     "01_start_and_join/args_without_a_comma": (
-        "The thread was made at\n  tests/mistakes/01_start_and_join/args_without_a_comma.py:14"
-        '  t1 = threading.Thread(target=task, args=("Task 1"))\n'
+        "The thread was made at\n  tests/mistakes/01_start_and_join/args_without_a_comma.py:14\n"
+        '    14  t1 = threading.Thread(target=task, args=("Task 1"))\n'
         "args=(\"Task 1\") is the string 'Task 1', not a tuple"
     ),
     "01_start_and_join/busy_waits_on_is_alive": (
@@ -55,6 +52,9 @@ MISTAKES = {
     ),
     "04_lock/takes_two_locks_in_opposite_orders": "count(): two threads take the same two locks in opposite orders.",
     "06_threads_or_processes/busy_waits_on_done": "fetch_all() asked done() again and again in a loop, without pausing",
+    "01_start_and_join/misspelt_start": (
+        "main() raised AttributeError: 'Thread' object has no attribute 'strat'. Did you\nmean: 'start'?"
+    ),
     "01_start_and_join/polls_is_alive_instead_of_join": (
         "main() asked is_alive() 5 times instead, with time.sleep(0.5) in between:"
     ),
@@ -67,42 +67,43 @@ MISTAKES = {
     "02_many_tasks/syntax_error": "line 13: expected ':'",
     "02_many_tasks/lambda_late_binding": "download_all() never ran file1.txt. It ran: file3.txt (3 times).",
     "02_many_tasks/args_without_a_comma": (
-        "  tests/mistakes/02_many_tasks/args_without_a_comma.py:16"
-        "  thread = threading.Thread(target=download, args=(file_name))\n"
+        "  tests/mistakes/02_many_tasks/args_without_a_comma.py:16\n"
+        "    16  thread = threading.Thread(target=download, args=(file_name))\n"
         "args=(file_name) is the string 'file1.txt', not a tuple"
     ),
     "04_lock/no_lock": (
         "increment() never takes `lock`. This write to the counter holds no lock:\n"
-        "  tests/mistakes/04_lock/no_lock.py:12  counter += 1"
+        "  tests/mistakes/04_lock/no_lock.py:12\n    12  counter += 1"
     ),
     "04_lock/new_lock_each_use": "makes a new lock each time it runs",
     "04_lock/lock_wrong_place": (
         "increment() takes `lock`, yet updates were lost. This write to the counter holds\nno lock:\n"
-        "  tests/mistakes/04_lock/lock_wrong_place.py:14  counter += 1"
+        "  tests/mistakes/04_lock/lock_wrong_place.py:14\n    14  counter += 1"
     ),
     "04_lock/deadlock": (
-        "  MainThread waits at\n    tests/mistakes/04_lock/deadlock.py:12  lock.acquire()\n"
+        "  MainThread waits at\n    tests/mistakes/04_lock/deadlock.py:12\n      12  lock.acquire()\n"
         "  for `lock` (the Lock made at line 6), which it took itself at line 12"
     ),
     "04_lock/acquire_without_waiting": (
-        "  tests/mistakes/04_lock/acquire_without_waiting.py:12  if lock.acquire(False):\n"
+        "  tests/mistakes/04_lock/acquire_without_waiting.py:12\n    12  if lock.acquire(False):\n"
         "came back without the lock 150 times"
     ),
     "04_lock/checks_locked_instead_of_locking": "increment() never takes `lock`.",
     "04_lock/one_increment_too_few": "No update was lost: every write built on the one before.",
     "04_lock/increment_takes_no_argument": (
         "The test calls increment(25), but\n"
-        "  tests/mistakes/04_lock/increment_takes_no_argument.py:10  def increment():"
+        "  tests/mistakes/04_lock/increment_takes_no_argument.py:10\n    10  def increment():"
     ),
     "05_lifecycle/guesses_without_a_thread": "lifecycle() never ran work().",
     "05_lifecycle/lets_the_error_escape": (
         "start_twice() raised RuntimeError: threads can only be started once\n"
-        "  at tests/mistakes/05_lifecycle/lets_the_error_escape.py:21  thread.start()\n"
+        "  at tests/mistakes/05_lifecycle/lets_the_error_escape.py:21\n    21  thread.start()\n"
         "That is the error the task is about: catch it"
     ),
     "06_threads_or_processes/fetches_in_processes": (
         "fetch_all() starts a process at\n"
-        "  tests/mistakes/06_threads_or_processes/fetches_in_processes.py:18  return list(pool.map(fetch, names))"
+        "  tests/mistakes/06_threads_or_processes/fetches_in_processes.py:18\n"
+        "    18  return list(pool.map(fetch, names))"
     ),
     "06_threads_or_processes/fetch_joined_inside_the_start_loop": "news started only after home had finished",
     "06_threads_or_processes/pages_in_the_order_they_come": (
@@ -146,11 +147,11 @@ MISTAKES = {
     "05_lifecycle/polls_is_alive_instead_of_join": "lifecycle() asked is_alive() 12 times instead",
     "05_lifecycle/textbook_answers": "without ever calling thread.is_alive(): those are answers written in advance",
     "05_lifecycle/is_alive_without_brackets": "lifecycle() gives the method thread.is_alive itself for 'created'",
-    "05_lifecycle/returns_the_message": "start_twice() returned 'threads can only be started once', the error's",
-    "05_lifecycle/sleep_instead_of_join": (
-        "lifecycle() waited with time.sleep(0.2) instead:\n"
-        "  tests/mistakes/05_lifecycle/sleep_instead_of_join.py:12  time.sleep(0.2)"
+    "05_lifecycle/returns_the_class": (
+        "start_twice() returned the class RuntimeError itself, not the error Python\nraised"
     ),
+    "05_lifecycle/returns_the_message": "start_twice() returned 'threads can only be started once', the error's",
+    "05_lifecycle/sleep_instead_of_join": ("lifecycle() waited with time.sleep(0.2) instead:\n    12  time.sleep(0.2)"),
 }
 
 VARIANTS = sorted(

@@ -35,7 +35,12 @@ def pull_request(learner_copy, tmp_path):
         result = subprocess.run(
             [sys.executable, "-m", "tools", "check-submission", "--base", base, "--head", head, "--lint", lint, *only],
             cwd=learner_copy,
-            env={**os.environ, **environment_for(learner_copy), "GITHUB_STEP_SUMMARY": str(summary)},
+            env={
+                **os.environ,
+                **environment_for(learner_copy),
+                "GITHUB_ACTIONS": "true",  # as on GitHub's runners, where the workflow runs it
+                "GITHUB_STEP_SUMMARY": str(summary),
+            },
             capture_output=True,
             text=True,
             timeout=300,
@@ -224,3 +229,31 @@ def test_changing_the_checks_own_files_stops_the_judging(pull_request):
     assert "| ❌ changed the judge |" in row(summary, "01")
     assert "tools/lessons.py" in row(summary, "01")
     assert "| ⏳ not run |" in row(summary, "02")
+
+
+def test_in_a_terminal_the_check_prints_plain_text_names_uncommitted_kata_files_and_the_next_step(learner_copy):
+    subprocess.run(["git", "switch", "-q", "-c", "my-solutions"], cwd=learner_copy, check=True)
+    (learner_copy / learner_file("01_start_and_join")).write_text(solution("01_start_and_join"))
+    commit(learner_copy, "my solution to kata 01")
+    broken = (HERE / "mistakes" / "04_lock" / "no_lock.py").read_text()
+    (learner_copy / learner_file("04_lock")).write_text(broken)  # saved, not committed
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "tools", "check-submission", "--base", "main"],
+        cwd=learner_copy,
+        env={**env, **environment_for(learner_copy)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("::")] == []
+    assert [line for line in lines if len(line) > 80] == []
+    assert "|" not in result.stdout and "**" not in result.stdout and "##" not in result.stdout
+    assert "Not judged: uncommitted changes to katas/04_lock/kata.py." in result.stdout
+    assert "01 Start two threads, then join them" in result.stdout
+    assert any(line.startswith("01 ") and line.endswith("yes      solved") for line in lines), result.stdout
+    assert any(line.startswith("04 ") and line.endswith("not yet") for line in lines), result.stdout
+    assert f"The check passes. Progress: 1/{KATAS} solved." in result.stdout
+    assert "open a pull request into main" in " ".join(lines[-3:])

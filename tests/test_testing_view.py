@@ -208,7 +208,7 @@ def test_a_solved_a_broken_a_stuck_and_a_never_ending_kata_are_passes_and_lesson
     (stuck_test, stuck), *not_run = by_kata["04_lock"]
     assert stuck["outcome"] == "failure"
     assert "is still running after 2 seconds: your code is stuck." in stuck["message"]
-    assert "MainThread is at katas/04_lock/kata.py:8  while True:" in stuck["message"]
+    assert "MainThread is at katas/04_lock/kata.py:8\n    8  while True:" in stuck["message"]
     assert not_run
     for _, result in not_run:
         assert result["outcome"] == "failure"

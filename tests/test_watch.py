@@ -1,6 +1,9 @@
 """ptw in a real terminal: the verdict and the progress follow every save, whatever the code does."""
 
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -121,3 +124,51 @@ def test_ctrl_c_during_a_stuck_run_ends_ptw_without_a_traceback(learner_copy):
     for noise in ("Traceback", "INTERNALERROR", "Exception ignored", "tools/"):
         assert noise not in screen, screen
     expect_no_pytest_left(learner_copy)
+
+
+def failing_streak(copy):
+    """How many runs in a row the same check has failed, as ptw counts it in pytest's cache."""
+    streak = copy / ".pytest_cache" / "v" / "katas" / "failing-streak"
+    return json.loads(streak.read_text()).get("count", 0) if streak.exists() else 0
+
+
+def fits(screen, columns=80):
+    """No line the terminal had to wrap, and ptw's own lines still at the top ("Change detected: ...", a blank
+    line, "[time] Running: python -m pytest"): nothing scrolled away."""
+    lines = screen.splitlines()
+    header = any("] Running: python -m pytest" in line for line in lines[:3])
+    return header and all(len(line.rstrip()) <= columns for line in lines)
+
+
+@pytest.mark.timeout(120)
+def test_ptw_at_80_by_45_fits_says_solved_and_hints_as_the_hint_command_does(learner_copy):
+    kata_01, kata_02 = (learner_copy / learner_file(name) for name in ("01_start_and_join", "02_many_tasks"))
+    with Terminal("ptw", learner_copy, environment_for(learner_copy), width=80, height=45) as terminal:
+        terminal.wait_for("You are here: kata 01", f"0/{KATAS} solved")
+        assert fits(terminal.screen(joined=True)), terminal.screen(joined=True)
+        kata_01.write_text(SOLUTION_01)
+        terminal.wait_for("Kata 01 is solved! Next, read katas/02_many_tasks/README.md", f"1/{KATAS} solved")
+        assert fits(terminal.screen(joined=True)), terminal.screen(joined=True)
+        starter = kata_02.read_text()
+        for save in range(1, 4):
+            kata_02.write_text(f"{starter}# try {save}\n")
+            deadline = time.monotonic() + 20
+            while failing_streak(learner_copy) < save and time.monotonic() < deadline:
+                time.sleep(0.05)
+        terminal.wait_for("Hint (this check has failed 3 runs in a row)")
+        time.sleep(0.5)  # the rest of the run's output
+        screen = terminal.screen(joined=True)
+        assert fits(screen), screen
+        assert "Kata 01 is solved" not in screen  # said once, when it happened
+        shown = " ".join(screen.split("runs in a row): ", 1)[1].split("Another hint:")[0].split())
+        hint = subprocess.run(
+            [sys.executable, "-m", "tools", "hint"],
+            cwd=learner_copy,
+            env={**os.environ, **environment_for(learner_copy)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        newest = " ".join(hint.split("\n  1. ", 1)[1].split("\nHint 1 of")[0].split())
+        assert shown == newest
+        terminal.press("C-c")

@@ -45,9 +45,9 @@ def styled(text, markup, stream=sys.stdout):
     return f"\033[{';'.join(codes)}m{text}\033[0m"
 
 
-def pytest(*args, capture=True):
+def pytest(*args, capture=True, cache=False):
     return subprocess.run(
-        fresh_pytest(*args),
+        fresh_pytest(*args, cache=cache),
         cwd=ROOT,
         capture_output=capture,
         text=True,
@@ -67,20 +67,58 @@ def show_progress(args):
 
 
 def show_hint(args):
-    kata = find_kata(args.kata)
-    hints = kata.hints
-    count = len(hints) if args.all else min(max(args.number, 1), len(hints))
-    say(f"Hints for kata {kata.number}, {kata.title}:")
+    """The next hint for the check that fails first: of the kata in focus, or of the kata named."""
+    kata = find_kata(args.kata) if args.kata else None
+    if args.all:
+        if kata is None:
+            raise UsageError("--all shows every hint of one kata: name it, as in python -m tools hint 02 --all")
+        return show_every_hint(kata)
+    with tempfile.TemporaryDirectory() as scratch:
+        results_file, hint_file = Path(scratch) / "results.json", Path(scratch) / "hint.json"
+        counting = [] if args.number else ["--next-hint", hint_file]
+        # With pytest's cache, where ptw counts failing runs: each call shows one more hint than the last.
+        pytest("-q", "--kata-results", results_file, *counting, kata.folder if kata else KATAS_DIR, cache=True)
+        if not results_file.exists():
+            raise UsageError("the kata tests did not run; run pytest to see why")
+        found = json.loads(results_file.read_text())
+        counted = json.loads(hint_file.read_text()) if counting else {}
+    results = {name: progress.KataResult(**result) for name, result in found.items()}
+    focus = progress.focus(results)
+    if focus is None:
+        if kata is None:
+            say("Every kata is solved: no check fails, so there is no hint to give.")
+        else:
+            say(f"Kata {kata.number}, {kata.title}, is solved: every check passes.")
+            say(f"All its hints: python -m tools hint {kata.number} --all")
+        return 0
+    kata, test = focus
+    hints = kata.hints_for(progress.check_of(test))
+    count = min(args.number or counted.get("shown", 1), len(hints))
+    say(f"Kata {kata.number}, {kata.title}. The check that fails first:")
+    say(f"  {test}")
     if not hints:
+        say("  (no hints for this check yet)")
+    for number, hint in enumerate(hints[:count], start=1):
+        say(f"  {number}. {hint}", indent="     ")
+    if count < len(hints):
+        again = "python -m tools hint" + (f" {kata.number}" if args.kata else "")
+        say(f"Hint {count} of {len(hints)} for this check. For the next one: {again}")
+    elif hints:
+        say("That is every hint for this check.")
+        say(f"Every hint of kata {kata.number}: python -m tools hint {kata.number} --all")
+    return 0
+
+
+def show_every_hint(kata):
+    say(f"Hints for kata {kata.number}, {kata.title}:")
+    if not kata.hints:
         say("  (none yet)")
     check = None
-    for number, hint in enumerate(hints[:count], start=1):
+    for number, hint in enumerate(kata.hints, start=1):
         if hint.check != check:
-            check = hint.check
+            check, number = hint.check, 1
             say(f" For the check {check}:")
         say(f"  {number}. {hint.text}", indent="     ")
-    if count < len(hints):
-        say(f"({count} of {len(hints)}; the next one: python -m tools hint {kata.number} {count + 1})")
     return 0
 
 
@@ -209,10 +247,15 @@ def parser():
 
     add_command("progress", help="which katas are solved, and what to do next").set_defaults(run=show_progress)
 
-    hint = add_command("hint", help="hints for a kata, one at a time")
-    hint.add_argument("kata", help="the kata: 02, 02_many_tasks or many_tasks")
-    hint.add_argument("number", nargs="?", type=int, default=1, help="show hints 1 to NUMBER (default 1)")
-    hint.add_argument("--all", action="store_true", help="show every hint")
+    hint = add_command(
+        "hint",
+        help="a hint for the check that fails; one more each time",
+        description="Run the kata tests and show the hints for the check that fails first, one more each time"
+        " you ask (ptw's own hint after three failing runs is the newest one shown here).",
+    )
+    hint.add_argument("kata", nargs="?", help="the kata: 02, 02_many_tasks or many_tasks (default: the one in focus)")
+    hint.add_argument("number", nargs="?", type=int, help="show hints 1 to NUMBER of that check, without counting")
+    hint.add_argument("--all", action="store_true", help="show every hint of the kata, for every check")
     hint.set_defaults(run=show_hint)
 
     reset = add_command("reset", help="put a kata's starter kata.py back, keeping yours in kata.py.orig")

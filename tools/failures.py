@@ -2,6 +2,7 @@
 
 import inspect
 import linecache
+import re
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,26 @@ def display_path(path):
         return Path(path).resolve().relative_to(Path.cwd()).as_posix()
     except ValueError:
         return str(path)
+
+
+QUOTED = re.compile(r"^(?P<before>.*?)(?P<path>[^\s:]+\.py):(?P<line>\d+)  (?P<code>.*)$", re.MULTILINE)
+
+
+def with_the_path_once(message):
+    """The lines of code a message quotes (`path:line  code`, as a Where prints) with the path and line
+    of the first quote of each file on a line of its own, and every quote's code below its line number,
+    so that a long path leaves room for the code in 80 columns."""
+    seen = set()
+
+    def quote(match):
+        before, path, line = match["before"], match["path"], match["line"]
+        indent = " " * (len(before) - len(before.lstrip()))
+        head = before.rstrip() if path in seen else f"{before}{path}:{line}"
+        seen.add(path)
+        numbered = f"{indent}  {line}  {match['code']}".rstrip()
+        return f"{head}\n{numbered}" if head.strip() else numbered
+
+    return QUOTED.sub(quote, message)
 
 
 def fail(message, where=None):

@@ -68,7 +68,7 @@ def picture(steps):
         if step.step == "write":
             overwritten = [who for who, value in written.items() if value == step.value and who != step.thread]
             if overwritten:
-                note = f"  <- {step.thread} overwrites {overwritten[-1]}'s update"
+                note = f"  <- overwrites {overwritten[-1]}'s update"
             written[step.thread] = step.value
         lines.append(f"  {number:<4}  {cells}{step.counter}{note}")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ tools/probes.py (an exception, a crashed thread, a stuck run, a deadlock) are wr
 
 import ast
 import dis
+import difflib
 import inspect
 import multiprocessing
 import os
@@ -15,6 +16,7 @@ import re
 import sys
 import threading
 import time
+import traceback
 from collections import Counter
 from pathlib import Path
 
@@ -272,11 +274,14 @@ def _not_waited_for(run, call):
         message = f"{run.function} returned while {label} was still running in {name}."
         if not any(join.other is call.thread for join in run.of(Kind.JOIN)):
             message += f" Nothing joins {name}{started_at}"
+        starts = [start.where for start in run.of(Kind.START)]
+        keep = (
+            "Keep every thread you start (in a list, say) and call join() on each"
+            if len(set(starts)) < len(starts)  # threads started by one line, in a loop
+            else "Call join() on every thread you start"
+        )
         return started and started.where, (
-            message
-            + _slept_instead(run, call)
-            + "\nKeep every thread you start (in a list, say) and call join() on each, so that the function"
-            " waits for them before it goes on."
+            message + _slept_instead(run, call) + f"\n{keep}, so that the function waits for them before it goes on."
         )
     busy = _busy_wait(run)
     instead = f"\n{busy[1]}" if busy else _slept_instead(run, call)
@@ -670,6 +675,13 @@ def expect_runtime_error(run, says):
             f" except RuntimeError as error: return error.{run.its_code}",
             run.defined,
         )
+    if isinstance(error, type) and issubclass(error, BaseException):
+        fail(
+            f"{run.function} returned the class {error.__name__} itself, not the error Python raised: the"
+            " except caught it, and then let it go. Give the error a name in the except line and return"
+            f" that: except RuntimeError as error: return error.{run.its_code}",
+            run.defined,
+        )
     if not isinstance(error, RuntimeError):
         fail(
             f"{run.function} returned {error!r}. Do what the task says, catch the RuntimeError it raises"
@@ -905,7 +917,7 @@ def error_lesson(run, kata_file, explain_error=None):
     if isinstance(error, SystemExit):
         what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
         return f"{run.function} {what}: the program would end right there.{at}\n{_END_BY_RETURNING}"
-    report = f"{run.function} raised {type(error).__name__}: {error}{at}"
+    report = f"{run.function} raised {type(error).__name__}: {error}{_did_you_mean(error)}{at}"
     explained = explain_error(error) if explain_error else None
     if explained:
         return f"{report}\n{explained}"
@@ -929,6 +941,18 @@ def error_lesson(run, kata_file, explain_error=None):
     if "started once" in str(error):
         report += "\nA Thread object runs only once: make a new Thread to run something again."
     return report
+
+
+def _did_you_mean(error):
+    """Python's own suggestion for a misspelt name (". Did you mean: 'start'?"), which its traceback
+    shows and str(error) leaves out; Python 3.11's traceback module does not make it, so it is made here."""
+    said = traceback.format_exception_only(error)[-1].strip()
+    if ". Did you mean: " in said:
+        return said[said.rindex(". Did you mean: ") :]
+    if isinstance(error, AttributeError) and getattr(error, "obj", None) is not None and error.name:
+        close = difflib.get_close_matches(error.name, dir(error.obj), n=1)
+        return f". Did you mean: {close[0]!r}?" if close else ""
+    return ""
 
 
 def _cannot_pickle(error):

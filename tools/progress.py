@@ -3,7 +3,7 @@
 import sys
 from dataclasses import dataclass, field
 
-from tools.registry import katas, learner_file
+from tools.registry import KATAS_DIR, katas, learner_file
 
 SOLVED, CURRENT, UNSOLVED, NOT_RUN = "solved", "current", "unsolved", "not run"
 
@@ -39,30 +39,68 @@ def states(results, registry=None):
         yield kata, state, result
 
 
-def lines(results, unicode=True):
-    """The progress block, as (text, markup) pairs for a terminal writer; fits in 80 columns."""
+def focus(results, registry=None):
+    """The current kata and the name of its first failing test, or None when no kata in `results` fails."""
+    return next(
+        ((kata, result.failed[0]) for kata, state, result in states(results, registry) if state == CURRENT), None
+    )
+
+
+def check_of(test):
+    """The check a test belongs to: its function's name, without parameters ("test_x[3 files]" -> "test_x")."""
+    return test.partition("[")[0]
+
+
+def lines(results, unicode=True, next_step=True, fold_after=None, registry=None):
+    """The progress block, as (text, markup) pairs for a terminal writer; fits in 80 columns. With more than
+    `fold_after` katas, runs of katas in the same state (solved, to do) take one line each."""
     marks = (
         {SOLVED: "✔", CURRENT: "➜", UNSOLVED: "·", NOT_RUN: " "}
         if unicode
         else {SOLVED: "+", CURRENT: ">", UNSOLVED: ".", NOT_RUN: " "}
     )
     colours = {SOLVED: {"green": True}, CURRENT: {"yellow": True, "bold": True}, UNSOLVED: {}, NOT_RUN: {}}
-    rows = list(states(results))
+    rows = list(states(results, registry))
     current = next(((kata, result) for kata, state, result in rows if state == CURRENT), None)
-    for kata, state, _ in rows:
+    fold = fold_after is not None and len(rows) > fold_after
+    for group in _runs(rows) if fold else [[row] for row in rows]:
+        (first, state, _), (last, _, _) = group[0], group[-1]
         note = {CURRENT: "<- you are here", SOLVED: "solved", UNSOLVED: "to do", NOT_RUN: "not run"}[state]
-        yield f" {marks[state]} {kata.number} {kata.title:<48} {note}", colours[state]
+        if len(group) == 1:
+            yield f" {marks[state]} {first.number} {first.title:<48} {note}", colours[state]
+        else:
+            yield f" {marks[state]} {first.number}-{last.number} {f'({len(group)} katas)':<45} {note}", colours[state]
     solved = sum(state == SOLVED for _, state, _ in rows)
     full, empty = ("█", "░") if unicode else ("#", "-")
     bar = full * (solved * 20 // len(rows)) + empty * (20 - solved * 20 // len(rows))
     yield f" [{bar}] {solved}/{len(rows)} solved", {"bold": True}
     if current:
         kata, result = current
-        yield f" Next: edit {learner_file(kata.name)}; the check to fix first is", {}
-        yield f"       {result.failed[0]}.", {}
-        yield f" Stuck? python -m tools hint {kata.number}", {}
+        if next_step:
+            yield f" Next: edit {learner_file(kata.name)}; the check to fix first is", {}
+            yield f"       {result.failed[0]}.", {}
+        yield " Stuck? python -m tools hint   (a hint for this check; one more each time)", {}
     elif solved == len(rows):
         yield " Every kata is solved. Next: open a pull request (see the README).", {"green": True}
+
+
+def solved_line(kata, focus, unicode=True):
+    """The line that says a kata has just turned solved, and what to read next."""
+    mark = "✔" if unicode else "+"
+    if focus is None:
+        return f" {mark} Kata {kata.number} is solved."
+    return f" {mark} Kata {kata.number} is solved! Next, read {KATAS_DIR.name}/{focus[0].name}/README.md"
+
+
+def _runs(rows):
+    """The rows in runs of the same state; the current kata is a run of its own."""
+    runs = []
+    for row in rows:
+        if runs and row[1] != CURRENT and runs[-1][-1][1] == row[1]:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs
 
 
 def can_print_unicode(stream=None):

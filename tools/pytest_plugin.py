@@ -4,6 +4,8 @@ failure reports that read as lessons, and a focused view of the learner's progre
 import importlib.util
 import json
 import os
+import re
+import subprocess
 import sys
 import textwrap
 import threading
@@ -11,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tools import lessons, progress, starters
-from tools.failures import KataFailure, display_path, fail
+from tools import lessons, progress, starters, submission
+from tools.failures import KataFailure, display_path, fail, with_the_path_once
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import ThreadWatch
 from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
@@ -20,7 +22,11 @@ from tools.schedules import Explorer
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
 STREAK = "katas/failing-streak"  # in pytest's cache: the check that failed last, and for how many runs
+FOCUS = "katas/focus"  # in pytest's cache: the kata in focus after the last focused run
+HINTS_SHOWN = "katas/hints-shown"  # in pytest's cache: "<kata>::<check>" -> how many of its hints were asked for
 CAPTURED_LINES = 20
+# With more katas than this, the focused view's progress block shows a run of solved, or of later, katas as one line.
+FOLD_AFTER = 8
 
 
 def pytest_addoption(parser):
@@ -44,6 +50,13 @@ def pytest_addoption(parser):
         "--orders",
         action="store_true",
         help="after the run, list how many orders of the threads each every_order check tried",
+    )
+    group.addoption(
+        "--next-hint",
+        type=Path,
+        metavar="PATH",
+        help="for python -m tools hint: count one more hint asked for the check that fails first,"
+        " and write the kata, the check and the count to this JSON file",
     )
     group.addoption(
         "--all-katas",
@@ -172,6 +185,9 @@ class KataSession:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if self.focused and reporter is not None:
             reporter.reportchars = ""  # the one failure shown in full already says it all
+            # One line of progress for all the katas, not one per kata: the progress block at the end names
+            # them, and the screen keeps its rows for the lesson.
+            reporter.showfspath = False
 
     def pytest_collection_modifyitems(self, items):
         # The registry, not the folder names, decides the order of the katas.
@@ -182,6 +198,12 @@ class KataSession:
         kata_tests = {item.module for item in session.items if kata_name(item)}
         if kata_tests:
             self.judge = JudgeSnapshot(extra_modules=kata_tests)
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        only_katas = session.items and all(kata_name(item) for item in session.items)
+        if only_katas and reporter is not None and self.config.getoption("reportchars") == "fE":
+            # Each failure of a kata run is a lesson printed in full above; a list of their test ids, wider
+            # than 80 columns, would add nothing. Asked for with -r (pytest's default is fE), it is still shown.
+            reporter.reportchars = ""
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item):
@@ -202,7 +224,7 @@ class KataSession:
     def pytest_runtest_makereport(self, item, call):
         report = yield
         if call.excinfo is not None and call.excinfo.errisinstance(KataFailure):
-            report.longrepr = _wrapped(str(call.excinfo.value))
+            report.longrepr = _wrapped(with_the_path_once(str(call.excinfo.value)))
             where = call.excinfo.value.where
             if where is not None and where.path == Path(kata_file_for(item._request)).resolve():
                 report.kata_line = where.line
@@ -237,7 +259,7 @@ class KataSession:
         report.outcome = "failed"
         report.judge_changed = True
         report.longrepr = _wrapped(
-            lesson(replacements, kata_file) if replacements else workflow_command_lesson(commands)
+            with_the_path_once(lesson(replacements, kata_file) if replacements else workflow_command_lesson(commands))
         )
         where = next(filter(None, (r.defined_at(Path(kata_file).resolve()) for r in replacements)), None)
         report.kata_line = where.line if where else None
@@ -257,8 +279,9 @@ class KataSession:
         report.longrepr = header + str(report.longrepr) + self._hint_after_repeated_failures(item, name)
 
     def _hint_after_repeated_failures(self, item, name):
-        """The first hint for the check that fails, once it has failed SHOW_HINT_AFTER runs in a row.
-        Runs of the untouched starter do not count: the streak begins with the learner's first save."""
+        """A hint for the check that fails, once it has failed SHOW_HINT_AFTER runs in a row: the newest hint
+        `python -m tools hint` has shown for it, else its first. Runs of the untouched starter do not count:
+        the streak begins with the learner's first save."""
         cache = getattr(self.config, "cache", None)
         if cache is None:
             return ""
@@ -272,10 +295,39 @@ class KataSession:
         hints = kata.hints_for(check)
         if count < SHOW_HINT_AFTER or not hints:
             return ""
+        shown = min(max(cache.get(HINTS_SHOWN, {}).get(f"{name}::{check}", 0), 1), len(hints))
         return _wrapped(
-            f"\n\nHint (this check has failed {count} runs in a row): {hints[0]}"
-            f"\nMore hints: python -m tools hint {kata.number} --all"
+            f"\n\nHint (this check has failed {count} runs in a row): {hints[shown - 1]}"
+            f"\nAnother hint: python -m tools hint"
         )
+
+    def _count_next_hint(self):
+        """For python -m tools hint: one more hint of the check that fails first, counted in pytest's cache."""
+        found = progress.focus(self.results)
+        if found is None:
+            return {}
+        kata, test = found
+        check = progress.check_of(test)
+        hints = kata.hints_for(check)
+        cache = getattr(self.config, "cache", None)
+        shown = cache.get(HINTS_SHOWN, {}) if cache is not None else {}
+        count = min(shown.get(f"{kata.name}::{check}", 0) + 1, len(hints))
+        if cache is not None:
+            cache.set(HINTS_SHOWN, {**shown, f"{kata.name}::{check}": count})
+        return {"kata": kata.name, "check": test, "shown": count}
+
+    def _just_solved(self):
+        """The kata that was in focus at the last run and is solved now, with the focus moved on; else None."""
+        cache = getattr(self.config, "cache", None)
+        if cache is None:
+            return None
+        before = cache.get(FOCUS, None)
+        now = progress.focus(self.results)
+        cache.set(FOCUS, now[0].name if now else None)
+        if before not in self.katas or (now and self.order[now[0].name] <= self.order[before]):
+            return None
+        result = self.results.get(before)
+        return self.katas[before] if result and result.ran and not result.failed else None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(self, report):
@@ -305,6 +357,9 @@ class KataSession:
         cache = getattr(self.config, "cache", None)
         if self.focused and self.shown_failure is None and cache is not None:
             cache.set(STREAK, {})
+        next_hint = self.config.getoption("next_hint")
+        if next_hint:
+            next_hint.write_text(json.dumps(self._count_next_hint()))
         results_file = self.config.getoption("kata_results")
         if results_file:
             results_file.write_text(json.dumps({name: vars(result) for name, result in self.results.items()}))
@@ -333,8 +388,61 @@ class KataSession:
             return
         terminalreporter.section("katas")
         unicode = progress.can_print_unicode(sys.__stdout__)
-        for text, markup in progress.lines(self.results, unicode=unicode):
+        solved = self._just_solved() if self.focused else None
+        if solved is not None:
+            terminalreporter.write_line(progress.solved_line(solved, progress.focus(self.results), unicode), green=True)
+        # The failure's header already says which file to edit and which check fails first.
+        lines = progress.lines(
+            self.results, unicode=unicode, next_step=not self.focused, fold_after=FOLD_AFTER if self.focused else None
+        )
+        for text, markup in lines:
             terminalreporter.write_line(text, **markup)
+        if self.focused:
+            for line in self._lint_of_the_kata_in_focus():
+                terminalreporter.write_line(line, yellow=True)
+
+    def _lint_of_the_kata_in_focus(self):
+        """What ruff says about the kata in focus's own kata.py, as the pull request's check would say it."""
+        focus = progress.focus(self.results)
+        if focus is None or self.config.getoption("kata_file") or self.config.getoption("solutions"):
+            return []
+        name = focus[0].name
+        try:
+            kata_file = self.config.rootpath / learner_file(name)
+            findings = submission.ruff_findings(self.config.rootpath, {name: kata_file.read_bytes()})
+        except (OSError, ValueError, subprocess.CalledProcessError):  # no ruff to run: the check will say it
+            return []
+        if not findings:
+            return []
+        said = [f" The pull request's check will also warn about {learner_file(name)} (ruff):"]
+        return said + [_cut(f"   line {f['location']['row']}: {f['code']} {f['message']}") for f in findings]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, config):
+    # Before pytest prints the failures: when it prints them all (a kata named, KATAS_ALL=1), a lesson
+    # that several checks of a kata fail with is printed once. The focused view prints one failure only.
+    if not config.pluginmanager.get_plugin("kata-session").focused:
+        _one_lesson_per_cause(terminalreporter.stats.get("failed", []))
+    return (yield)
+
+
+def _one_lesson_per_cause(reports):
+    """Shorten each failure whose lesson an earlier failure of its kata gave, about the same line, to a
+    line that names that failure. Lessons count as the same when only their numbers differ (file1.txt and
+    photo1.jpg, 3 threads and 5), and the pictures of the runs are left out of the comparison."""
+    first = {}
+    for report in reports:
+        if not isinstance(report.longrepr, str) or kata_name(report) is None:
+            continue
+        said = re.sub(r"\S*\d\S*", "#", report.longrepr.split("\n\nWhat your threads did")[0])
+        cause = (kata_name(report), getattr(report, "kata_line", None), said)
+        if cause not in first:
+            first[cause] = report.nodeid.split("::")[-1]
+            continue
+        said_once = f"Fails for the same reason as {first[cause]}, above."
+        report.longrepr = said_once if len(said_once) <= 80 else said_once.replace(" as ", " as\n", 1)
+        report.sections = []
 
 
 def _wrapped(text, width=80):
@@ -345,6 +453,10 @@ def _wrapped(text, width=80):
         else line
         for line in text.split("\n")
     )
+
+
+def _cut(line, width=80):
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _shorten_captured_output(report):

@@ -6,9 +6,11 @@ holds only that kata's kata.py from the head, so what one kata's code does, in m
 cannot change another kata's verdict. The learner's code runs without the GitHub runner's command
 files in its environment; after each kata the judge makes sure that the copy, the Python the tests
 run on, the check's own files and the runner's files are as they were, and stops judging when not.
-The result is told three ways: GitHub annotations on stdout (failures on the learner's lines), a
-Markdown summary (to $GITHUB_STEP_SUMMARY when set), and the exit status (1 when a changed kata
-fails or a protected file changed; with --kata, 0 exactly when that kata is solved).
+In GitHub Actions the result is told three ways: GitHub annotations on stdout (failures on the
+learner's lines), a Markdown summary (to $GITHUB_STEP_SUMMARY when set), and the exit status (1 when
+a changed kata fails or a protected file changed; with --kata, 0 exactly when that kata is solved).
+In a learner's terminal it is plain text in 80 columns instead, naming the uncommitted kata.py files
+it does not judge, and ending with the next step.
 """
 
 import contextlib
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -380,14 +383,16 @@ def summary(verdict, lint_level):
     return "\n".join(lines) + "\n", passed
 
 
-def _verdict_text(state, result):
+def _verdict_text(state, result, marks=True):
     if state == SOLVED:
-        return "✅ solved"
-    if result.judge_changed:
-        return "❌ changed the judge"
-    if result.failed == [DID_NOT_FINISH]:
-        return "❌ did not finish"
-    return "❌ not yet" if result.failed else "⏳ not run"
+        text = "✅ solved"
+    elif result.judge_changed:
+        text = "❌ changed the judge"
+    elif result.failed == [DID_NOT_FINISH]:
+        text = "❌ did not finish"
+    else:
+        text = "❌ not yet" if result.failed else "⏳ not run"
+    return text if marks else text.split(" ", 1)[1]
 
 
 def _one_line(text):
@@ -400,7 +405,14 @@ def _first_line(text):
     return " ".join(line.strip() for line in paragraph.splitlines())
 
 
+def in_github_actions():
+    """Whether this runs as a step of a GitHub Actions workflow, whose runner reads workflow commands."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
 def check(repo, base, head, lint_level="warning", only=None):
+    if not in_github_actions():
+        return check_in_a_terminal(repo, base, head, lint_level, only)
     # Nothing the learner's code writes to this process's output while it is judged is read by the
     # runner as a workflow command: the token that turns commands back on is known to this process only.
     token = secrets.token_hex(16)
@@ -417,7 +429,107 @@ def check(repo, base, head, lint_level="warning", only=None):
     print(f"::stop-commands::{token}")
     print(text)
     print(f"::{token}::")
+    return _exit_status(verdict, passed, only)
+
+
+def _exit_status(verdict, passed, only):
     if only:
         result = verdict.results.get(only, KataResult())
         return 0 if result.ran and not result.failed else 1
     return 0 if passed else 1
+
+
+# --- the same check in a learner's terminal: plain text in 80 columns, and what to do next ---------------------
+
+WIDTH = 80
+
+
+def check_in_a_terminal(repo, base, head, lint_level="warning", only=None):
+    uncommitted = uncommitted_kata_files(repo)
+    print(
+        _folded(
+            f"Judging {_commit_name(repo, head)} against {base}: the kata.py files as committed, with {base}'s tests."
+        )
+    )
+    if uncommitted:
+        print(f"Not judged: uncommitted changes to {', '.join(uncommitted)}.")
+        print(_folded("The check judges commits only. Commit these changes to have them judged, then run it again."))
+    print(flush=True)
+    verdict = judge(repo, base, head, only=only)
+    text, passed = terminal_summary(verdict, lint_level, base, uncommitted)
+    print(text)
+    return _exit_status(verdict, passed, only)
+
+
+def uncommitted_kata_files(repo):
+    """The learner's kata.py files that differ from the commit checked out, as git names them."""
+    changed = git(repo, "status", "--porcelain", "-z", "--untracked-files=no", "--", "katas/*/kata.py").split("\0")
+    return [entry[3:] for entry in changed if LEARNER_FILE.match(entry[3:])]
+
+
+def _commit_name(repo, head):
+    short = git(repo, "rev-parse", "--short", head).strip()
+    return f"your commit {short}" if head == "HEAD" else f"{head} ({short})"
+
+
+def terminal_summary(verdict, lint_level, base, uncommitted=()):
+    """The verdict as plain text for a terminal: a table of the katas, what fails, what to do next."""
+    rows = [row for row in states(verdict.results, verdict.registry) if row[0].name in verdict.judged]
+    solved = sum(state == SOLVED for _, state, _ in rows)
+    passed = (
+        not verdict.protected and not verdict.failing_changed_katas() and not (lint_level == "error" and verdict.lint)
+    )
+    title_width = min(46, max(len(kata.title) for kata, _, _ in rows))
+    lines = [f"   {'kata':<{title_width}}  changed  verdict"]
+    for kata, state, result in rows:
+        title = kata.title if len(kata.title) <= title_width else kata.title[: title_width - 1] + "…"
+        changed = "yes" if kata.name in verdict.changed_katas else ""
+        lines.append(f"{kata.number} {title:<{title_width}}  {changed:<7}  {_verdict_text(state, result, marks=False)}")
+    lines += ["", f"The check {'passes' if passed else 'fails'}. Progress: {solved}/{len(rows)} solved."]
+    for name in verdict.failing_changed_katas():
+        result = verdict.results[name]
+        # The lesson as ptw shows it, already folded to 80 columns; its first paragraph, without the picture.
+        number = name.partition("_")[0]
+        lines += ["", f"Kata {number} fails {result.failed[0]}:", _first_paragraph(result.message)]
+    for path in verdict.protected:
+        lines += ["", _folded(protected_message(path))]
+    if verdict.lint:
+        lines += ["", f"ruff ({'fails the check' if lint_level == 'error' else 'a warning only'}):"]
+        lines += [_cut(f"  {_lint_line(finding)}") for finding in verdict.lint]
+    if not verdict.changed_katas and not verdict.protected:
+        lines += ["", f"Your commits change no kata.py file since {base}, so no kata was judged as changed."]
+    lines += ["", _folded(_next_step(passed, base, uncommitted))]
+    return "\n".join(lines), passed
+
+
+def _next_step(passed, base, uncommitted):
+    if uncommitted:
+        return (
+            'Next: commit your kata.py files (git commit -am "my solutions") and run this again;'
+            f" then push your branch (git push -u origin HEAD) and open a pull request into {base}."
+        )
+    if passed:
+        return (
+            f"Next: push your branch (git push -u origin HEAD) and open a pull request into {base}."
+            " Its Check submission job judges it the same way."
+        )
+    return (
+        "Next: fix what fails (ptw shows the whole lesson), commit, and run this again;"
+        f" then push your branch (git push -u origin HEAD) and open a pull request into {base}."
+    )
+
+
+def _lint_line(finding):
+    return f"{finding['filename']}:{finding['location']['row']} {finding['code']} {finding['message']}"
+
+
+def _folded(text):
+    return textwrap.fill(text, WIDTH, break_on_hyphens=False)
+
+
+def _first_paragraph(text):
+    return text.strip().split("\n\n")[0]
+
+
+def _cut(line):
+    return line if len(line) <= WIDTH else line[: WIDTH - 1] + "…"

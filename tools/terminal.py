@@ -45,10 +45,11 @@ class Terminal:
         )
         subprocess.run(["tmux", "send-keys", "-t", self.name, f"env {exports} {command}", "Enter"], check=True)
 
-    def screen(self, with_colours=False):
-        colours = ["-e"] if with_colours else []
+    def screen(self, with_colours=False, joined=False):
+        """What the terminal shows; `joined`: each line that the terminal wrapped as one, to see what is too wide."""
+        options = (["-e"] if with_colours else []) + (["-J"] if joined else [])
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", *colours, "-t", self.name], capture_output=True, text=True, check=True
+            ["tmux", "capture-pane", "-p", *options, "-t", self.name], capture_output=True, text=True, check=True
         ).stdout
 
     def wait_for(self, *texts, timeout=20.0):

@@ -23,7 +23,7 @@ KINDS = {
     Kind.RETURN: "r",
     Kind.CRASH: "x",
 }
-LEGEND = "s start  j~~j join waits  z sleep  [==] a task runs  p print  r return  x crash"
+LEGEND = "s start  j~j join waits  z sleep  [=] task runs  p print  r return  x crash"
 
 
 def picture(run):
@@ -33,9 +33,7 @@ def picture(run):
     if len(events) < 2 or not rows:
         return []
     step = 2 if NAME_WIDTH + 2 * len(events) <= WIDTH else 1
-    labels = {
-        thread: ", ".join(dict.fromkeys(call.label for call in run.calls if call.thread is thread)) for thread in rows
-    }
+    labels = {thread: list(dict.fromkeys(call.label for call in run.calls if call.thread is thread)) for thread in rows}
     lines = []
     for thread in rows:
         cells, filler = [], " "
@@ -48,9 +46,28 @@ def picture(run):
             else:
                 mark = filler
             cells.append((mark + filler)[:step])
-        row = f"{thread.name[: NAME_WIDTH - 1]:<{NAME_WIDTH}}{''.join(cells).rstrip()}"
-        lines.append(f"{row}  {labels[thread]}".rstrip()[:WIDTH])
+        row = f"{_shortened(thread.name, NAME_WIDTH - 1):<{NAME_WIDTH}}{''.join(cells).rstrip()}"
+        lines.append(f"{row}  {_listed(labels[thread], WIDTH - len(row) - 2)}".rstrip()[:WIDTH])
     return [*lines, LEGEND]
+
+
+def _shortened(name, width):
+    """The words of `name` that fit in `width` ("Thread-3 (download)" -> "Thread-3"), never half a word."""
+    words = name.split(" ")
+    kept = next(
+        (" ".join(words[:count]) for count in range(len(words), 0, -1) if len(" ".join(words[:count])) <= width), None
+    )
+    return kept if kept is not None else name[: width - 1] + "…"
+
+
+def _listed(labels, width):
+    """As many of `labels` as fit in `width`, and how many more there were."""
+    for count in range(len(labels), 0, -1):
+        more = len(labels) - count
+        text = ", ".join(labels[:count]) + (f" and {more} more" if more else "")
+        if len(text) <= width:
+            return text
+    return ""
 
 
 def _threads_in_order(run, events):

@@ -48,6 +48,9 @@ def replay(name, order):
     counter = 0
     value = {}  # each thread's own value
     for thread, step in order:
+        if step != "read" and thread not in value:
+            print(f"  {thread} {step:<5}  but {thread} has read nothing yet: read, then add, then write")
+            return
         if step == "read":
             value[thread] = counter
         elif step == "add":

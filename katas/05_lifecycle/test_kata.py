@@ -14,8 +14,12 @@ from tools.schedules import every_order
 WORK = ["work()"]
 
 
+def work():
+    """The work the tests hand in: its thread is named after it, as "Thread-1 (work)"."""
+
+
 def work_for(watch, seconds=1):
-    return watch.calls(lambda: None, label="work()", seconds=seconds)
+    return watch.calls(work, label="work()", seconds=seconds)
 
 
 @every_order

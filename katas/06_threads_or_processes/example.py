@@ -18,7 +18,7 @@ def wait_a_moment(_):
 
 
 def compute(_):
-    return sum(i * i for i in range(3_000_000))  # the processor is busy all along
+    return sum(i * i for i in range(6_000_000))  # the processor is busy all along
 
 
 def timed(run):
