@@ -47,7 +47,8 @@ MISTAKES = {
     "04_lock/sleeps_instead_of_locking": (
         "Your threads can run in another order, and in that order this check fails:\n"
         "  Thread-1 (increment) was paused at\n"
-        "    tests/mistakes/04_lock/sleeps_instead_of_locking.py:13  counter += 1\n"
+        "    tests/mistakes/04_lock/sleeps_instead_of_locking.py:13\n"
+        "      13  counter += 1\n"
         "  from 0 s until 0.1 s, while MainThread's sleep(0.1) ended at"
     ),
     "04_lock/takes_two_locks_in_opposite_orders": "count(): two threads take the same two locks in opposite orders.",

@@ -6,8 +6,8 @@ tools/probes.py (an exception, a crashed thread, a stuck run, a deadlock) are wr
 """
 
 import ast
-import dis
 import difflib
+import dis
 import inspect
 import multiprocessing
 import os
