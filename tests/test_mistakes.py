@@ -117,7 +117,7 @@ MISTAKES = {
     ),
     "06_threads_or_processes/never_closes_the_pool": (
         "crunch_all() returned without shutting down the Pool made at\n"
-        "  tests/mistakes/06_threads_or_processes/never_closes_the_pool.py:32  pool = Pool()"
+        "  tests/mistakes/06_threads_or_processes/never_closes_the_pool.py:32\n    32  pool = Pool()"
     ),
     "06_threads_or_processes/process_pool_never_shut_down": (
         "crunch_all() returned without shutting down the ProcessPoolExecutor made at"
@@ -126,7 +126,7 @@ MISTAKES = {
         "fetch_all() returned without shutting down the ThreadPoolExecutor made at"
     ),
     "06_threads_or_processes/shutdown_after_the_return": (
-        "  tests/mistakes/06_threads_or_processes/shutdown_after_the_return.py:24  pool.shutdown()\n"
+        "    24  pool.shutdown()\n"
         "never ran: the function had returned before it got there."
     ),
     "06_threads_or_processes/thread_pool_of_four": "fetch_all() ran 40 tasks in a pool of 4 threads, made at",

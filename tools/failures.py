@@ -78,10 +78,19 @@ def with_the_path_once(message):
         indent = " " * (len(before) - len(before.lstrip()))
         head = before.rstrip() if path in seen else f"{before}{path}:{line}"
         seen.add(path)
-        numbered = f"{indent}  {line}  {match['code']}".rstrip()
+        numbered = _cut_to_fit(f"{indent}  {line}  {match['code']}".rstrip())
         return f"{head}\n{numbered}" if head.strip() else numbered
 
     return QUOTED.sub(quote, message)
+
+
+def _cut_to_fit(code_line, width=80):
+    """A quoted line of code longer than the screen, cut at a space and ended with "...": the line
+    number above it says where to read the rest."""
+    if len(code_line) <= width:
+        return code_line
+    cut = code_line.rfind(" ", 0, width - 4)
+    return code_line[: cut if cut > 0 else width - 4].rstrip() + " ..."
 
 
 def fail(message, where=None):
