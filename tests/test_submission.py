@@ -258,7 +258,7 @@ ATTACKS = {
         "02_many_tasks/rewrites_its_results_at_exit": "Your download_all():",
         "03_race_condition/profiles_pytests_thread": "profiler of pytest's thread (sys.setprofile) was replaced",
         "04_lock/turns_off_forced_switching": "the tests' sys.settrace was replaced by nothing",
-        "05_lifecycle/swaps_its_module_class": "it made its own module a Answers",
+        "05_lifecycle/swaps_its_module_class": "it changed the class of its own module to Answers",
         "06_threads_or_processes/hides_its_process_pool": "uses ._children, a private part of another module",
     },
     "the summary, the runner's commands and secrets, the installation": {
@@ -309,7 +309,8 @@ def test_a_pull_request_that_attacks_the_judge_fails_kata_by_kata_and_leaves_not
             assert "| ✅ solved |" in row(summary, kata[:2]), case
         else:
             assert "| ❌ " in row(summary, kata[:2]), case
-            assert reason in row(summary, kata[:2]) + message(annotations, kata), case
+            said = " ".join((row(summary, kata[:2]) + message(annotations, kata)).split())
+            assert reason in said, case
     # Nothing forged: the runner's files as they were, the summary the judge's alone, below the earlier
     # step's; no learner text as a command, no secret anywhere.
     assert all(path.read_text() == "the runner's own\n" for path in runner_files.values())

@@ -42,7 +42,7 @@ LESSONS = {
     ),
     "04_lock/turns_off_forced_switching": "the tests' sys.settrace was replaced by nothing (deleted)",
     "04_lock/replaces_operator_is": "tools.lessons.fail was replaced by a lambda",
-    "05_lifecycle/swaps_its_module_class": "it made its own module a Answers, so every name the tests read",
+    "05_lifecycle/swaps_its_module_class": "it changed the class of its own module to Answers",
 }
 
 

@@ -96,8 +96,8 @@ def kata(watch):
     watch.load(module)
     if type(module) is not types.ModuleType:  # its class swapped: every name the tests read would run its code
         fail(
-            f"Your code in {display_path(watch.kata_file)} changed the judge: it made its own module a"
-            f" {type(module).__name__}, so every name the tests read from it runs your code.\n"
+            f"Your code in {display_path(watch.kata_file)} changed the judge: it changed the class of its own"
+            f" module to {type(module).__name__}, so every name the tests read from it runs your code.\n"
             "A kata.py defines the functions its task asks for, and leaves its module as it is."
         )
     module.__getattr__ = _missing_from(watch.kata_file)  # asked only for names the file does not define
