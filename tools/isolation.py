@@ -75,16 +75,31 @@ class Sandbox:
     def __init__(self, scratch):
         self.scratch = Path(scratch)
         self.python_home = Path(sys.base_prefix).resolve()
+        # The base interpreter, not a virtual environment's (whose pyvenv.cfg leads back to the base by its
+        # own path, which the unprivileged user may not reach): its site-packages are added by the bootstrap.
+        self.python = _base_interpreter(self.python_home)
+        self.site_folders = [folder for folder in site.getsitepackages() if os.path.isdir(folder)]
         self.mount_point = self.scratch / "python"
         self.prefix, self.why_not = self._privilege()
         self.isolated = self.prefix is not None
         if self.isolated:
             self.scratch.chmod(0o711)  # the kata may reach its own copy, not list the others
             self.mount_point.mkdir()
-            probe = self.run(["-c", "pass"], cwd=self.scratch, home=self.scratch, python_path=[], bootstrap=False)
+            self.make_reachable(*self.site_folders)
+            probe = self.run(
+                ["-c", "import os, sys; sys.exit(not all(os.access(f, os.R_OK | os.X_OK) for f in sys.argv[1:]))"]
+                + self.site_folders,
+                cwd=self.scratch,
+                home=self.scratch,
+                python_path=[],
+                bootstrap=False,
+            )
             if probe.status != 0:
                 self.isolated, self.prefix = False, None
-                self.why_not = f"the unprivileged user could not start Python: {probe.output.strip()[-200:]}"
+                self.why_not = (
+                    f"the unprivileged user could not start Python, or read its site-packages:"
+                    f" {probe.output.strip()[-200:] or probe.status}"
+                )
         if not self.isolated:
             _become_subreaper()
 
@@ -149,14 +164,13 @@ class Sandbox:
         with `python_path` importable first and `home` its home; its outcome once it and all it started ended."""
         environment = {key: os.environ[key] for key in PASSED_ON if key in os.environ}
         environment |= {**FIXED_ENVIRONMENT, "HOME": str(home), "TMPDIR": str(home)}
-        site_folders = [folder for folder in site.getsitepackages() if os.path.isdir(folder)]
         python_arguments = ["-I", "-S", "-B"]
         if bootstrap:
-            python_arguments += ["-c", BOOTSTRAP, os.pathsep.join(map(str, python_path)), os.pathsep.join(site_folders)]
+            folders = [os.pathsep.join(map(str, python_path)), os.pathsep.join(self.site_folders)]
+            python_arguments += ["-c", BOOTSTRAP, *folders]
         python_arguments += arguments
         if self.isolated:
-            executable = Path(sys.executable).resolve()
-            inside = self.mount_point / executable.relative_to(self.python_home)
+            inside = self.mount_point / self.python.relative_to(self.python_home)
             command = [
                 *self.prefix,
                 "unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc", "--propagation=private",
@@ -193,6 +207,14 @@ class Sandbox:
         if self.isolated and 128 < status <= 128 + 64:  # the shell's way of saying the kata died of a signal
             status = 128 - status
         return Outcome(None if timed_out else status, output)
+
+
+def _base_interpreter(home):
+    """The interpreter of the Python installed at `home`, which this one (or its virtual environment) runs."""
+    for candidate in (getattr(sys, "_base_executable", None), sys.executable):
+        if candidate and home in Path(candidate).resolve().parents:
+            return Path(candidate).resolve()
+    return home / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 
 _PIPES = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}

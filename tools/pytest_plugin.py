@@ -14,6 +14,7 @@ import threading
 import types
 from pathlib import Path
 
+import _pytest.config
 import pytest
 
 from tools import progress, review, starters
@@ -376,8 +377,19 @@ def pytest_unconfigure(config):
     if left_running:
         print(f"\nThreads your code left running end with pytest: {', '.join(left_running)}", file=sys.stderr)
     session = config.stash.get(_learner_code_ran, None)
-    if session is not None:
+    # Only where pytest is the program (python -m pytest, ptw, the check), not inside another one that
+    # goes on after it (VS Code's test adapter calls pytest.main() and reports on after it returns).
+    if session is not None and (_pytest_is_the_program() or config.getoption("kata_results_key")):
         _end_now(session.exitstatus)
+
+
+def _pytest_is_the_program():
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code is _pytest.config.console_main.__code__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _end_now(status):
