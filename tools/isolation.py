@@ -6,10 +6,13 @@ runs, with util-linux's tools:
 - as an unprivileged user (`nobody`), which owns nothing but the kata's own folder and a home
   folder for its results: the judge's copy, the installation and the runner's files are not
   its to write;
-- in a PID namespace of its own, with its own /proc, so that it sees no process of the judge,
-  and every process it starts dies with it (the kernel ends a namespace with its first process);
-- with an environment built from an allow-list, and Python started isolated (-I: no user site,
-  no PYTHON* variables, not the current folder), without site-packages but the judge's own;
+- without a network (a network namespace of its own, with nothing in it);
+- in a PID and mount namespace of its own, with its own /proc, so that it sees no process of the
+  judge, and every process it starts dies with it (the kernel ends a namespace with its first
+  process, here a shell that waits for the kata's Python);
+- with an environment built from an allow-list, and the base interpreter (bind-mounted read-only
+  where the user can reach it) started isolated (-I: no user site, no PYTHON* variables, not the
+  current folder; -S: no site-packages but the judge's own, added by BOOTSTRAP; -B: no bytecode);
 - with limits (below) on memory, processes, file size, CPU time and open files, and a wall time.
 Its output is read in chunks, and only its head and tail are kept.
 
@@ -174,6 +177,7 @@ class Sandbox:
             command = [
                 *self.prefix,
                 "unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc", "--propagation=private",
+                "--net",
                 "--", "sh", "-c", INIT, "init", str(self.python_home), str(self.mount_point),
                 "setpriv", f"--reuid={UNPRIVILEGED_USER}", f"--regid={UNPRIVILEGED_USER}", "--clear-groups",
                 "--no-new-privs",

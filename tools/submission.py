@@ -3,9 +3,12 @@
 Everything but the learner's `katas/*/kata.py` files comes from the base commit: tests, test
 helpers, configuration. Each kata is judged in a fresh process, in a fresh copy of the base that
 holds only that kata's kata.py from the head, so what one kata's code does, in memory or on disk,
-cannot change another kata's verdict. The learner's code runs without the GitHub runner's command
-files in its environment; after each kata the judge makes sure that the copy, the Python the tests
-run on, the check's own files and the runner's files are as they were, and stops judging when not.
+cannot change another kata's verdict. The process is isolated by the operating system (see
+tools/isolation.py), the kata.py read first by the static gate (tools/review.py), and nothing the
+process reports is trusted: the tests it must report are collected from the base beforehand, its
+results must bear the signature of the judge's plugin, and every field is checked and escaped.
+After each kata the judge makes sure, by lstat and capped reads only, that the copy, the Python the
+tests run on, the check's own files and the runner's files are as they were, and stops judging when not.
 The result is told three ways: GitHub annotations on stdout (failures on the learner's lines), a
 Markdown summary (to $GITHUB_STEP_SUMMARY when set), and the exit status (1 when a changed kata
 fails or a protected file changed; with --kata, 0 exactly when that kata is solved).
