@@ -25,5 +25,9 @@ def test_the_benchmark_reports_every_measurement():
         "check-submission of a pull request changing all",
         "Ctrl-C to pytest's exit",
         "a save in ptw to its verdict",
+        "python -c 'import pytest', the unit of the ratios",
+        "slowest check, reference solutions:",
+        "orders of the threads tried per every_order check, reference solutions:",
+        "01 test_main_waits_for_both_threads",
     ):
         assert measurement in result.stdout

@@ -30,7 +30,8 @@ def tools(*args, cwd=ROOT, stdin=subprocess.DEVNULL, **env):
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["progress"], ["hint"], ["reset"], ["verify"], ["mutants"], ["check-submission"]]
+    "command",
+    [[], ["progress"], ["hint"], ["reset"], ["verify"], ["mutants"], ["check-submission"], ["classroom50-bundle"]],
 )
 def test_every_command_has_help(command):
     result = tools(*command, "--help")
@@ -205,7 +206,16 @@ WHAT_WE_PRINT = [
     *(["hint", kata.name, "--all"] for kata in KATAS),
     *(
         [*command, "--help"]
-        for command in ([], ["progress"], ["hint"], ["reset"], ["verify"], ["mutants"], ["check-submission"])
+        for command in (
+            [],
+            ["progress"],
+            ["hint"],
+            ["reset"],
+            ["verify"],
+            ["mutants"],
+            ["check-submission"],
+            ["classroom50-bundle"],
+        )
     ),
 ]
 

@@ -22,7 +22,7 @@ DEVCONTAINER = json5.loads((ROOT / ".devcontainer" / "devcontainer.json").read_t
 VSCODE_SETTINGS = json.loads((ROOT / ".vscode" / "settings.json").read_text())
 DOCKERFILE = ROOT / ".devcontainer" / "Dockerfile"
 # devcontainers/images, src/python/manifest.json: the image's current version and variants (see tests/data/README.md).
-IMAGE_MANIFEST = json.loads((ROOT / "tests" / "data" / "devcontainers-python-manifest.json").read_text())
+IMAGE_MANIFEST = json.loads((ROOT / "tests" / "data" / "devcontainers-images" / "python-manifest.json").read_text())
 
 
 def image_tag():
@@ -34,7 +34,7 @@ def image_tag():
 
 
 def test_the_devcontainer_follows_the_dev_container_schema():
-    schema = json.loads((ROOT / "tests" / "data" / "devContainer.base.schema.json").read_text())
+    schema = json.loads((ROOT / "tests" / "data" / "devcontainers-spec" / "devContainer.base.schema.json").read_text())
     jsonschema.Draft201909Validator(schema).validate(DEVCONTAINER)
 
 

@@ -43,6 +43,18 @@ MISTAKES = {
         '  t1 = threading.Thread(target=task, args=("Task 1"))\n'
         "args=(\"Task 1\") is the string 'Task 1', not a tuple"
     ),
+    "01_start_and_join/busy_waits_on_is_alive": (
+        "main() asked is_alive() again and again in a loop, without pausing, from 0 s\nuntil 2 s:"
+    ),
+    "02_many_tasks/busy_waits_with_any_is_alive": "download_all() asked is_alive() again and again in a loop",
+    "04_lock/sleeps_instead_of_locking": (
+        "Your threads can run in another order, and in that order this check fails:\n"
+        "  Thread-1 (increment) was paused at\n"
+        "    tests/mistakes/04_lock/sleeps_instead_of_locking.py:13  counter += 1\n"
+        "  from 0 s until 0.1 s, while MainThread's sleep(0.1) ended at"
+    ),
+    "04_lock/takes_two_locks_in_opposite_orders": "count(): two threads take the same two locks in opposite orders.",
+    "06_threads_or_processes/busy_waits_on_done": "fetch_all() asked done() again and again in a loop, without pausing",
     "01_start_and_join/polls_is_alive_instead_of_join": (
         "main() asked is_alive() 5 times instead, with time.sleep(0.5) in between:"
     ),

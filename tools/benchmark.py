@@ -11,6 +11,7 @@ terminal (tmux), the time from saving a kata file to ptw showing the new verdict
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -46,19 +47,35 @@ def main(task=None):
 """
 
 
-def seconds_for(*pytest_args, rounds):
-    """Median wall-clock seconds of `pytest *pytest_args`, as ptw would start it."""
+def seconds_for(*pytest_args, rounds, command=None):
+    """Median wall-clock seconds of `pytest *pytest_args` as ptw would start it (or of `command`)."""
     times = []
     for _ in range(rounds):
         began = time.perf_counter()
         subprocess.run(
-            fresh_pytest("-q", *pytest_args),
+            command or fresh_pytest("-q", *pytest_args),
             cwd=ROOT,
             capture_output=True,
             check=False,
         )
         times.append(time.perf_counter() - began)
     return statistics.median(times)
+
+
+def orders_tried(*pytest_args):
+    """The slowest check's line of `--durations`, and the orders each every_order check tried, from one run."""
+    run = subprocess.run(
+        fresh_pytest("-q", "--orders", "--durations=1", "--durations-min=0", *pytest_args),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = run.stdout.splitlines()
+    slowest = next((line for line in lines if re.match(r"\d+\.\d+s call", line)), "")
+    start = next((n for n, line in enumerate(lines) if "orders of the threads tried" in line), len(lines))
+    listed = [line for line in lines[start + 1 :] if line.startswith(" ")]
+    return slowest, listed
 
 
 def measure(rounds):
@@ -170,8 +187,15 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=5, help="runs per measurement; the median is shown (default 5)")
     args = parser.parse_args(argv)
     print(f"median of {args.rounds} runs, wall-clock seconds, one fresh pytest process per run")
+    baseline = seconds_for(rounds=args.rounds, command=[sys.executable, "-c", "import pytest"])
+    print(f"{baseline:6.2f}  python -c 'import pytest', the unit of the ratios (x) below", flush=True)
     for what, seconds in measure(args.rounds):
-        print(f"{seconds:6.2f}  {what}", flush=True)
+        print(f"{seconds:6.2f}  {seconds / baseline:4.1f}x  {what}", flush=True)
+    for label, extra in (("starters", ()), ("reference solutions", (f"--solutions={SOLUTIONS_DIR}",))):
+        slowest, listed = orders_tried(KATAS_DIR, *extra)
+        print(f"slowest check, {label}: {slowest.strip()}")
+        print(f"orders of the threads tried per every_order check, {label}:")
+        print("\n".join(listed), flush=True)
     judged = check_a_pull_request(args.rounds)
     print(f"{judged:6.2f}  check-submission of a pull request changing all {len(katas())} kata.py files", flush=True)
     if shutil.which("tmux"):

@@ -10,7 +10,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from tools import mutants, progress, registry, starters, submission
+from tools import classroom50, mutants, progress, registry, starters, submission
 from tools.registry import KATA_FILE, KATAS_DIR, ROOT, katas
 from tools.runner import fresh_pytest
 
@@ -164,6 +164,25 @@ def check_submission(args):
     return submission.check(ROOT, args.base, args.head, lint_level=args.lint, only=only)
 
 
+def write_classroom50_bundle(args):
+    folder = Path(args.folder)
+    try:
+        commit, size, uncommitted = classroom50.write_bundle(folder)
+    except classroom50.BundleError as error:
+        raise UsageError(str(error)) from None
+    say(f"Wrote the Classroom 50 autograder of commit {commit[:12]} into {folder} ({size // 1024} KiB compressed).")
+    if uncommitted:
+        say(
+            "Note: katas/, tools/ or the settings have uncommitted changes; the bundle has them as they are"
+            " in that commit, without the changes."
+        )
+    say(
+        f"Next: copy {folder.name}/ to <classroom>/autograders/<assignment>/ in your classroom50 repository,"
+        " commit and push; Classroom 50 publishes it and grades every submission with it."
+    )
+    return 0
+
+
 def help_formatter(prog):
     """argparse's help, at most WIDTH columns wide even on a wider terminal."""
     return argparse.HelpFormatter(prog, width=min(WIDTH, shutil.get_terminal_size().columns - 2))
@@ -236,6 +255,17 @@ def parser():
         help="judge only this kata, and exit 0 exactly when it is solved (one point per kata, for autograding)",
     )
     pull.set_defaults(run=check_submission)
+
+    bundle = add_command(
+        "classroom50-bundle",
+        help="for teachers: write a Classroom 50 autograder for this repository's katas",
+        description="Write the folder Classroom 50 grades an assignment with: autograder.py, the judge's"
+        " requirements, and the katas, tools and settings of the current commit (git's HEAD, not the working"
+        " tree). Commit the folder as <classroom>/autograders/<assignment>/ in your classroom50 repository."
+        " Each submission's katas/*/kata.py files are then judged as a pull request is, one point per kata.",
+    )
+    bundle.add_argument("folder", metavar="DIR", help="the folder to write: new, empty, or an earlier bundle")
+    bundle.set_defaults(run=write_classroom50_bundle)
     return commands
 
 

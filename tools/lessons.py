@@ -40,6 +40,8 @@ def expect_each_in_a_thread_of_its_own(run, labels):
         for call in calls:
             if call.thread is run.caller:
                 fail_with_picture(run, _ran_in_caller(run, call), call.begin.where)
+    if run.reordered:
+        return  # a pool's thread may take one task after another when the machine pauses the others
     by_thread = {}
     for call in run.calls:
         by_thread.setdefault(call.thread, []).append(call)
@@ -59,6 +61,8 @@ def expect_each_in_a_thread_of_its_own(run, labels):
 def expect_at_the_same_time(run, labels):
     """All the calls were running at one moment on the clock: each began before any of them ended."""
     calls = [call for call in run.calls if call.label in labels]
+    if run.reordered:
+        return  # in another order a thread may be paused for as long as it takes the others to finish
     if max(call.begin.at for call in calls) < min(call.ends_at for call in calls):
         return
     for later in calls:
@@ -91,11 +95,49 @@ def expect_all_joined(run, labels):
         if len(missed) > 1:
             message += f"\nThe same goes for {_listed([call.thread.name for call in missed[1:]])}."
         fail_with_picture(run, message, where)
+    busy = _busy_wait(run)
+    if busy:
+        fail_with_picture(run, busy[1], busy[0])
+
+
+# What waits for the answer a poll asks about, without keeping a processor busy.
+_WAITS_INSTEAD = {
+    "is_alive()": "join()",
+    "done()": "result(), or concurrent.futures.wait(),",
+    "is_set()": "the Event's wait()",
+    "empty()": "the queue's get() or join()",
+    "qsize()": "the queue's get() or join()",
+    "locked()": "acquire(), or `with lock:`,",
+}
+
+
+def _busy_wait(run):
+    """(where, lesson) if the function asked the same question in a loop without pausing while time
+    passed on the clock: on a real machine such a loop keeps a processor busy all the while."""
+    asked = [e for e in run.events if e.thread is run.caller and e.kind in (Kind.ASKED, Kind.POLLED)]
+    again = [e for e in asked if e.again and e.seq < run.returned.seq]
+    if not again:
+        return None
+    first = next(e for e in reversed(asked) if e.seq < again[0].seq and e.where == again[0].where)
+    last = again[-1]
+    if last.at == first.at:
+        return None  # it spun while the other threads went on, with no time passing on the clock
+    question = "is_alive()" if first.kind == Kind.ASKED else first.label
+    return first.where, (
+        f"{run.function} asked {question} again and again in a loop, without pausing,"
+        f" from {_seconds(first.at)} until {_seconds(last.at)}:\n  {first.where}\n"
+        "On a real machine such a loop never rests: it keeps a processor busy all that time,"
+        " asking millions of times."
+        f" {_WAITS_INSTEAD[question]} waits without using a processor, and returns the moment the wait is over."
+    )
 
 
 def _waited_for(run, call):
-    joins = [event for event in run.of(Kind.JOINED) if event.other is call.thread and event.seq < run.returned.seq]
-    if any(join.ended for join in joins):
+    before = [event for event in run.events if event.other is call.thread and event.seq < run.returned.seq]
+    if any(event.kind == Kind.JOINED and event.ended for event in before):
+        return True
+    # is_alive() said it had ended; asked again and again at one line, though, it stood in for join().
+    if any(event.kind == Kind.ASKED and event.ended for event in before) and not _asked_in_a_loop(run, call):
         return True
     # Told of the end some other way than join(): a Future's result(), an Event, a queue.
     return call.end is not None and any(
@@ -127,10 +169,20 @@ def _not_waited_for(run, call):
             + "\nKeep every thread you start (in a list, say) and call join() on each, so that the function"
             " waits for them before it goes on."
         )
+    busy = _busy_wait(run)
+    instead = f"\n{busy[1]}" if busy else _slept_instead(run, call)
     return started and started.where, (
-        f"Nothing joins {name}, which ran {label}{started_at}{_slept_instead(run, call)}"
+        f"Nothing joins {name}, which ran {label}{started_at}{instead}"
         "\nCall join() on every thread you started: it waits exactly as long as the thread runs."
     )
+
+
+def _asked_in_a_loop(run, call):
+    """(where, how often): the line at which the function asked most often whether `call`'s thread was alive,
+    if more than once."""
+    asked = Counter(e.where for e in run.of(Kind.ASKED) if e.thread is run.caller and e.other is call.thread)
+    where, times = asked.most_common(1)[0] if asked else (None, 0)
+    return (where, times) if times > 1 else None
 
 
 def _slept_instead(run, call):
@@ -142,9 +194,9 @@ def _slept_instead(run, call):
         if call.end and call.end.seq < run.returned.seq
         else f"{call.label} was still running when the sleep ended"
     )
-    asked = Counter(e.where for e in run.of(Kind.ASKED) if e.thread is run.caller and e.other is call.thread)
-    if asked and max(asked.values()) > 1:
-        where, times = asked.most_common(1)[0]
+    asked = _asked_in_a_loop(run, call)
+    if asked:
+        where, times = asked
         return (
             f"\n{run.function} asked is_alive() {times} times instead, with time.sleep({sleeps[-1].text})"
             f" in between:\n  {where}\n  {sleeps[-1].where}\njoin() does that waiting for you, and"
@@ -612,6 +664,32 @@ def crash_lesson(run, crash, kata_file):
     )
 
 
+def order_lesson(delays):
+    """What a schedule did differently from the clock's own order, before the lesson of the check it failed."""
+    lines = ["Your threads can run in another order, and in that order this check fails:"]
+    lines += [f"  {delay}" for delay in delays]
+    lines.append(
+        "On a busy machine that happens: any thread may be paused at any moment, for longer than any sleep()."
+        " Only join(), a lock or another wait makes one thread wait for another."
+    )
+    return "\n".join(lines) + "\nIn that order:\n"
+
+
+def lock_order_lesson(run, one, other):
+    """(lesson, where): two threads took the same two locks in opposite orders, `one` and `other` each
+    (first lock, second lock, thread, where it took the first, where it took the second)."""
+    lines = [f"{run.function}: two threads take the same two locks in opposite orders."]
+    for first, then, thread, where_first, where_then in (one, other):
+        lines.append(f"  {thread.name} took {_named(first)} at\n    {where_first}")
+        lines.append(f"  and, still holding it, {_named(then)} at\n    {where_then}")
+    lines.append(
+        f"If {one[2].name} takes its first lock and {other[2].name} takes its own before either takes a"
+        " second, each waits for the lock the other holds, for ever: a deadlock. It did not happen in this"
+        f" run, but a busy machine can pause a thread between two locks.\n{_ONE_ORDER}"
+    )
+    return "\n".join(lines), one[4]
+
+
 def stuck_lesson(run, seconds, positions, processes=False):
     """The run still went on after `seconds` of real time; `positions` are (thread, where, running)."""
     lines = [f"{run.function} is still running after {seconds:g} seconds: your code is stuck."]
@@ -645,9 +723,24 @@ def deadlock_lesson(run, waits, finished):
             "A lock that is taken must be given back: every acquire() needs its release()."
             " `with lock:` takes the lock and gives it back at the end of the block, even on an error."
         )
+    elif any(_waits_for_a_lock_held_by_a_waiter(wait, waits) for wait in waits):
+        lines.append(f"Threads that each hold a lock and wait for another's are stuck for good.\n{_ONE_ORDER}")
     else:
         lines.append("That is a deadlock: find the wait that nobody can end, and make sure someone does.")
     return "\n".join(lines)
+
+
+_ONE_ORDER = (
+    "Take locks in one order everywhere: decide which lock comes first (sort them, by a number of"
+    " your own), and take them in that order in every thread."
+)
+
+
+def _waits_for_a_lock_held_by_a_waiter(wait, waits):
+    return wait.kind == Waiting.LOCK and any(
+        other.kind == Waiting.LOCK and other.thread is wait.on.owner and other.thread is not wait.thread
+        for other in waits
+    )
 
 
 def _held_for_good(lock, waits, finished):

@@ -64,6 +64,16 @@ def _is_call(node, name):
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
 
 
+def _is_statement_call(statement, name):
+    """`thing.name()` on a line of its own, with no arguments."""
+    call = getattr(statement, "value", None) if isinstance(statement, ast.Expr) else None
+    return _is_call(call, name) and not call.args and not call.keywords
+
+
+def _statement(source):
+    return ast.parse(source).body[0]
+
+
 def _is_print(statement):
     call = getattr(statement, "value", None)
     return isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"
@@ -80,6 +90,10 @@ def _edits(tree):
                 yield "swap", statement.lineno, (owner, field, index, "swap")
             if isinstance(statement, ast.With):
                 yield "drop-with", statement.lineno, (owner, field, index, "drop-with")
+                if not any(item.optional_vars for item in statement.items):  # `with lock:`, not `with ... as x:`
+                    yield "with-sleep", statement.lineno, (owner, field, index, "with-sleep")
+            if _is_statement_call(statement, "join"):
+                yield "join-busy-wait", statement.lineno, (owner, field, index, "join-busy-wait")
             if _is_print(statement):
                 for target in range(len(body)):
                     if target not in (index, index + 1):
@@ -120,6 +134,13 @@ def _apply(tree, change):
         case (owner, field, index, "drop-with"):
             body = getattr(same(owner), field)
             body[index : index + 1] = body[index].body
+        case (owner, field, index, "with-sleep"):
+            body = getattr(same(owner), field)
+            body[index : index + 1] = [_statement("time.sleep(0.1)"), *body[index].body]
+        case (owner, field, index, "join-busy-wait"):
+            body = getattr(same(owner), field)
+            thread = ast.unparse(body[index].value.func.value)
+            body[index] = _statement(f"while {thread}.is_alive():\n    pass")
         case (owner, field, index, int(target)):
             body = getattr(same(owner), field)
             moved = body[index]

@@ -58,6 +58,7 @@ class ThreadWatch(Listener):
         self._written_by = {}  # frame -> the global its last instruction wrote
         self._shared_globals = set()  # globals the kata's code writes
         self.got_stuck = False
+        self.lock_inversion = None  # (lesson, where) once two threads took the same locks in opposite orders
         self.made = []  # the locks the kata file made, in order
         self.replaced_hooks = []  # (name, what replaced it): learner code that swapped the watch's hooks
 
@@ -94,8 +95,11 @@ class ThreadWatch(Listener):
     def on_joined(self, thread, ended):
         self._record(Kind.JOINED, other=thread, ended=ended)
 
-    def on_asked(self, thread):
-        self._record(Kind.ASKED, other=thread)
+    def on_asked(self, thread, alive, again):
+        self._record(Kind.ASKED, other=thread, ended=not alive, again=again)
+
+    def on_polled(self, question, again):
+        self._record(Kind.POLLED, label=question, again=again)
 
     def on_sleep(self, seconds):
         self._record(Kind.SLEEP, text=f"{seconds:g}")
@@ -112,6 +116,7 @@ class ThreadWatch(Listener):
 
     def on_made(self, primitive, frame):
         if frame.f_code.co_filename == self._kata_filename and isinstance(primitive, WatchedLock):
+            primitive.ordered = True
             self.made.append(primitive)
             self._record(Kind.LOCK, where=Where(self.kata_file, frame.f_lineno), text=primitive.kind)
 
@@ -164,6 +169,7 @@ class ThreadWatch(Listener):
             # otherwise slow pytest's goodbye down to seconds.
             self.stop_leftover_threads()
             raise
+        run.reordered = bool(self.clock.schedule and self.clock.schedule.told)
         if run.returned is None:
             if run.outcome == "deadlock":
                 waits = self.clock.deadlock
@@ -182,6 +188,12 @@ class ThreadWatch(Listener):
             fail(lessons.crash_lesson(run, crashes[0], self.kata_file), crashes[0].where or (given and given.where))
         if run.error is not None:
             fail(lessons.error_lesson(run, self.kata_file, explain_error), run.error_where or run.defined)
+        inversion = self.clock.lock_order.inversion()
+        if inversion is not None:
+            # Exploring, another order may show the deadlock itself: the lesson waits for the last order.
+            self.lock_inversion = self.lock_inversion or lessons.lock_order_lesson(run, *inversion)
+            if self.clock.schedule is None:
+                fail(*self.lock_inversion)
         return run
 
     def load(self, module):
@@ -271,7 +283,7 @@ class ThreadWatch(Listener):
             # Between one thread's read of shared state and its write, every other thread that can
             # go on does, up to its own next write: an unlocked update is lost on every run, while
             # a thread holding a lock goes on alone, because the others wait for that lock.
-            self.clock.wait(Waiting.TURN, ready=_always)
+            self.clock.wait(Waiting.TURN, ready=_always, where=Where(self.kata_file, frame.f_lineno))
             if instruction.opname == "STORE_GLOBAL":
                 self._written_by[frame] = instruction.argval
         elif instruction.opname == "LOAD_GLOBAL" and instruction.argval in self._shared_globals:
@@ -415,9 +427,11 @@ def _patched(watch, switch_threads_often, processes):
             patch.setattr(multiprocessing.process.BaseProcess, "start", start)
         if switch_threads_often:
             threading.settrace(watch._trace_kata_frames)
+        watch.clock.every_write_a_turn = switch_threads_often
         try:
             yield
         finally:
+            watch.clock.every_write_a_turn = False
             if switch_threads_often:
                 threading.settrace(None)
             # What the learner's code put in place of the watch's own hooks, before they are undone.

@@ -17,11 +17,12 @@ from pathlib import Path
 import _pytest.config
 import pytest
 
-from tools import progress, review, starters
+from tools import lessons, progress, review, starters
 from tools.failures import KataFailure, display_path, fail
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import ThreadWatch
 from tools.registry import KATA_FILE, KATAS_DIR, katas, learner_file
+from tools.schedules import Explorer
 
 SHOW_HINT_AFTER = 3  # failing runs in a row at the same check
 STREAK = "katas/failing-streak"  # in pytest's cache: the check that failed last, and for how many runs
@@ -51,6 +52,11 @@ def pytest_addoption(parser):
         help="sign the --kata-results with the key in this file, which is removed at once (for the judge)",
     )
     group.addoption(
+        "--orders",
+        action="store_true",
+        help="after the run, list how many orders of the threads each every_order check tried",
+    )
+    group.addoption(
         "--all-katas",
         action="store_true",
         default=os.environ.get("KATAS_ALL", "") not in ("", "0"),
@@ -59,6 +65,9 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "every_order: the check must hold in every order the threads could run in (tools/schedules.py)"
+    )
     config.pluginmanager.register(KataSession(config), "kata-session")
 
 
@@ -88,12 +97,20 @@ def watch(request):
 @pytest.fixture
 def kata(watch):
     """The learner's kata.py, freshly loaded for each test."""
-    name = f"kata_under_test_{abs(hash(watch.kata_file))}"
-    spec = importlib.util.spec_from_file_location(name, watch.kata_file)
+    yield _load(watch)
+    sys.modules.pop(_module_name(watch), None)
+
+
+def _module_name(watch):
+    return f"kata_under_test_{abs(hash(watch.kata_file))}"
+
+
+def _load(watch):
+    spec = importlib.util.spec_from_file_location(_module_name(watch), watch.kata_file)
     module = importlib.util.module_from_spec(spec)
     # Importable by its name while the test runs, as a program's own module is: a process pool
     # pickles the functions it hands to other processes by module and name.
-    sys.modules[name] = module
+    sys.modules[spec.name] = module
     watch.load(module)
     if type(module) is not types.ModuleType:  # its class swapped: every name the tests read would run its code
         fail(
@@ -102,8 +119,40 @@ def kata(watch):
             "A kata.py defines the functions its task asks for, and leaves its module as it is."
         )
     module.__getattr__ = _missing_from(watch.kata_file)  # asked only for names the file does not define
-    yield module
-    sys.modules.pop(name, None)
+    return module
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """A check marked `every_order` runs in the clock's own order, then in the other orders
+    tools/schedules.py tries, each with the kata file loaded afresh; the first order that fails
+    the check is its verdict, told as an order a real machine can run the threads in."""
+    if pyfuncitem.get_closest_marker("every_order") is None or "watch" not in pyfuncitem.funcargs:
+        return None
+    watched = pyfuncitem.funcargs["watch"]
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    explorer = Explorer()
+    for schedule in explorer:
+        watch = watched if schedule.delays == {} else ThreadWatch(watched.kata_file)
+        watch.clock.schedule = schedule
+        try:
+            if watch is not watched:
+                arguments.update(watch=watch, kata=_load(watch))
+            pyfuncitem.obj(**arguments)
+        except KataFailure as failure:
+            if not schedule.told:
+                raise
+            raise KataFailure(lessons.order_lesson(schedule.told) + str(failure), failure.where) from None
+        finally:
+            watch.clock.schedule = None
+            if watch is not watched:
+                watch.stop_leftover_threads()
+                watched.got_stuck |= watch.got_stuck
+                watched.replaced_hooks += watch.replaced_hooks
+    pyfuncitem.stash[orders_tried] = explorer
+    if watched.lock_inversion is not None:
+        fail(*watched.lock_inversion)
+    return True
 
 
 def _missing_from(kata_file):
@@ -138,6 +187,7 @@ class KataSession:
         self.results = {}
         self.collected, self.reported = [], set()  # the kata tests' node ids
         self.kata_files = {}  # kata name -> the learner's file its tests ran on
+        self.orders = {}  # nodeid -> the Explorer of an every_order check
         self.shown_failure = None  # the one failure shown in full, when focused
         self.judge = None  # what the judge is before any learner code runs
         self.focused = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.getoption("all_katas")
@@ -187,6 +237,8 @@ class KataSession:
         name = kata_name(item)
         if name is None:
             return report
+        if orders_tried in item.stash and report.when == "call":
+            self.orders[item.nodeid] = item.stash[orders_tried]
         self._guard_the_judge(report, item)
         _shorten_captured_output(report)
         if report.failed:
@@ -324,6 +376,25 @@ class KataSession:
 
     def pytest_terminal_summary(self, terminalreporter):
         self._show_what_needs_review(terminalreporter)
+        self._report_orders(terminalreporter)
+        self._report_progress(terminalreporter)
+
+    def _report_orders(self, terminalreporter):
+        """Orders tried per check, if asked; a check that reached the cap is said always, never a silent pass."""
+        listed = self.config.getoption("orders")
+        capped = {nodeid: explorer for nodeid, explorer in self.orders.items() if explorer.untried}
+        if not (listed and self.orders) and not capped:
+            return
+        terminalreporter.section("orders of the threads tried")
+        for nodeid, explorer in (self.orders if listed else capped).items():
+            path, _, check = nodeid.partition("::")
+            terminalreporter.write_line(f"{explorer.tried:4}  {Path(path).parent.name[:2]} {check}")
+            if explorer.untried:
+                terminalreporter.write_line(
+                    f"     the first {explorer.tried} only: {explorer.untried} more orders were left untried"
+                )
+
+    def _report_progress(self, terminalreporter):
         if not self.results or not (self.focused or self.config.getoption("all_katas")):
             return
         terminalreporter.section("katas")
@@ -409,4 +480,5 @@ def _end_now(status):
 
 _stuck_files = pytest.StashKey[dict]()
 _learner_code_ran = pytest.StashKey[pytest.Session]()
+orders_tried = pytest.StashKey[Explorer]()
 _failed_in_setup = pytest.StashKey[KataFailure]()

@@ -15,6 +15,7 @@ class Kind(StrEnum):
     JOINED = "joined"  # that wait is over: `ended` tells whether the other thread had ended
     SLEEP = "sleep"
     ASKED = "asked"  # a thread asked another whether it is alive
+    POLLED = "polled"  # a thread asked what only another thread can change: done(), is_set(), empty(), ...
     WAITED = "waited"  # a wait on a lock or condition is over: `ended` tells whether it got what it waited for
     BEGIN = "begin"  # a stand-in task began
     END = "end"  # a stand-in task ended
@@ -36,7 +37,11 @@ class Event:
     other: threading.Thread | None = None  # the thread started or joined
     label: str = ""
     text: str = ""
-    ended: bool | None = None  # for joined and waited: did the wait end because what it waited for happened?
+    # For joined and waited: did the wait end because what it waited for happened? For asked: had the
+    # thread ended, so that is_alive() said False?
+    ended: bool | None = None
+    # For asked and polled: the same question again, with no wait of its own and no other thread's turn since.
+    again: bool = False
 
 
 @dataclass
@@ -81,6 +86,9 @@ class Run:
     defined: Where | None = None  # where the kata file defines the function the test ran
     warnings: list[str] = field(default_factory=list)  # what Python warned of, in a run with processes
     unlocked_write: Where | None = None  # the first write to a global by a started thread holding no lock
+    # Run in an order other than the clock's own (tools/schedules.py): a check of what ran at the same time,
+    # or in which thread, judges the clock's own order only, since any order may pause a thread for long.
+    reordered: bool = False
 
     @property
     def its_code(self):

@@ -12,6 +12,7 @@ for the clock, that is a deadlock, known at once.
     python -m tools.virtual_time katas/01_start_and_join/example.py
 """
 
+import concurrent.futures
 import contextlib
 import queue
 import runpy
@@ -24,6 +25,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import pytest
+
+from tools.schedules import Delay
 
 POLL = 0.05  # every change notifies; this only bounds a wait for a thread that ended in C
 
@@ -40,6 +43,9 @@ class Waiting(StrEnum):
     CONDITION = "condition"  # a notify(): Semaphore, Event, Barrier and the queues wait here too
     TURN = "turn"  # its turn to write shared state, while the other threads go first
     TASK = "task"  # a stand-in task's time to pass
+    RUN = "run"  # a started thread, for its first turn
+    POLL = "poll"  # a question only another thread can change the answer to: is_alive(), done(), ...
+    DELAYED = "delayed"  # a thread passed over at a decision point, ready to go on
 
 
 @dataclass(eq=False)
@@ -55,6 +61,12 @@ class Wait:
     where: object
     priority: int = 1
     outcome: bool | None = None  # True: what it waited for happened; False: its time ran out
+    began: float = 0.0  # on the clock
+    asked_again_at: int | None = None  # for a poll: the turn at which the thread asked again, with nobody between
+
+    def spinning(self, turns):
+        """A thread asking the same again and again, while no other thread has had a turn."""
+        return self.asked_again_at == turns
 
 
 class Listener:
@@ -77,7 +89,10 @@ class Listener:
     def on_joined(self, thread, ended):
         pass
 
-    def on_asked(self, thread):
+    def on_asked(self, thread, alive, again):
+        pass
+
+    def on_polled(self, question, again):
         pass
 
     def on_sleep(self, seconds):
@@ -102,6 +117,10 @@ class Clock:
     now: float = 0.0
     deadlock: list | None = None  # the waits, when every thread waits for another and none for time
     stopping: bool = False  # the run is over: a thread still waiting ends there
+    schedule: object = None  # a tools.schedules.Schedule to follow; None: the clock's own order
+    # Every thread about to write shared state lets the others go first: every switch of threads
+    # that a schedule could add is tried already, and only a pause or a start() is left to try.
+    every_write_a_turn: bool = False
 
     def __post_init__(self):
         self.changed = threading.Condition()
@@ -110,13 +129,20 @@ class Clock:
         self.waits = {}
         self.running = None  # the one learner thread allowed to run now
         self._seq = 0
+        self.turns = 0  # how often the turn has passed from one thread to another
+        self.lock_order = LockOrder()
+        self.run_number = 0
+        self._last_to_run = None
+        self._asked_at = {}  # thread -> the turn at which it last polled, and where it has polled since
 
     def begin(self, thread):
         """Start a new run on the clock, with `thread` as the learner's main thread."""
         with self.changed:
             self.now, self.deadlock, self.stopping = 0.0, None, False
             self._threads, self.finished, self.waits = {thread}, set(), {}
-            self.running = thread
+            self.running, self._asked_at, self._last_to_run = thread, {}, thread
+            self.lock_order = LockOrder()
+            self.run_number += 1
 
     def is_learner(self, thread=None):
         return (thread or threading.current_thread()) in self._threads
@@ -135,6 +161,13 @@ class Clock:
             while self.running is not me:
                 self._give_up_if_stopping()
                 self.changed.wait(POLL)
+            self.waits.pop(me, None)
+
+    def expect_first_turn(self, thread):
+        """`thread` is about to start: until its first turn it is a thread ready to run."""
+        with self.changed:
+            self._seq += 1
+            self.waits[thread] = Wait(thread, Waiting.RUN, None, _always, None, self._seq, None)
 
     def leave(self, thread=None):
         """`thread` has run its code to the end: pass the turn on."""
@@ -147,7 +180,7 @@ class Clock:
                 self._dispatch()
             self.changed.notify_all()
 
-    def wait(self, kind, on=None, ready=None, timeout=None, where=None, priority=1, hand_to=None):
+    def wait(self, kind, on=None, ready=None, timeout=None, where=None, priority=1, hand_to=None, again=False):
         """Wait until `ready()` or until `timeout` seconds have passed on the clock; True if ready."""
         ready = ready or _never
         me = threading.current_thread()
@@ -156,12 +189,18 @@ class Clock:
         with self.changed:
             self._seq += 1
             deadline = None if timeout is None else self.now + max(timeout, 0)
-            wait = Wait(me, kind, on, ready, deadline, self._seq, where, priority)
+            wait = Wait(me, kind, on, ready, deadline, self._seq, where, priority, began=self.now)
+            if again:
+                wait.asked_again_at = self.turns
+            elif kind != Waiting.POLL:
+                self._asked_at.pop(me, None)  # it waited in between: asking again is not spinning
             self.waits[me] = wait
             if self.running is me:
-                self.running = hand_to
+                self.running = None
                 if hand_to is None:
                     self._dispatch()
+                else:
+                    self._hand_turn(hand_to)
             self.changed.notify_all()
             try:
                 while self.running is not me:
@@ -188,25 +227,111 @@ class Clock:
             raise SystemExit
 
     def _dispatch(self):
-        """Hand the turn to the next thread: the first whose wait is over, else the first the clock wakes."""
+        """Hand the turn to the next thread: the first whose wait is over, else the first the clock wakes.
+        Following a schedule, another ready thread may go first, or the clock may wake a thread while
+        the ready ones stay paused."""
         if self.running is not None:
             return
-        pending = [wait for wait in self.waits.values() if wait.outcome is None and wait.thread in self._threads]
-        ready = [wait for wait in pending if wait.ready()]
+        ready, timed, spinning = self._candidates()
         if ready:
-            chosen = min(ready, key=lambda wait: (wait.priority, wait.seq))
-            chosen.outcome = True
+            chosen = self._choose(ready, timed[:1], default=ready[0])
+        elif timed:
+            # A schedule may let the next wake-up come first: a task or a sleep may take longer than it says.
+            chosen = self._choose([], timed[1:], default=None, delayed=timed[:1])
+            if chosen is None:
+                chosen = timed[0]
+        elif spinning:
+            chosen = spinning[0]  # nothing else can change what it asks about: it goes on asking
         else:
-            timed = [wait for wait in pending if wait.deadline is not None]
-            if not timed:
-                if self._threads and all(thread in self.waits for thread in self._threads):
-                    self.deadlock = pending
-                return
-            chosen = min(timed, key=lambda wait: (wait.deadline, wait.seq))
-            self.now = max(self.now, chosen.deadline)
-            chosen.outcome = False
-        self.running = chosen.thread
+            if self._threads and all(thread in self.waits for thread in self._threads):
+                self.deadlock = [wait for wait in self.waits.values() if wait.outcome is None]
+            return
+        self._end_wait(chosen)
+        self._hand_turn(chosen.thread)
+
+    def _candidates(self):
+        """The waits that are over (clock's order first), the next two the clock can end, and the pollers."""
+        pending = [wait for wait in self.waits.values() if wait.outcome is None and wait.thread in self._threads]
+        spinning = [wait for wait in pending if wait.spinning(self.turns)]
+        ready = sorted(
+            (wait for wait in pending if wait.ready() and wait not in spinning),
+            key=lambda wait: (wait.priority, wait.seq),
+        )
+        timed = sorted(
+            (wait for wait in pending if wait.deadline is not None and wait not in ready),
+            key=lambda wait: (wait.deadline, wait.seq),
+        )
+        return ready, timed[:2], spinning
+
+    def _choose(self, ready, timed, default, delayed=()):
+        """The wait to end next: `default`, unless the schedule delays it."""
+        if self.schedule is None:
+            return default
+        passed_over = [default] if default is not None else list(delayed)
+        others = [] if self.every_write_a_turn else [wait for wait in ready if wait is not default]
+        delays = [Delay(_signature("first", passed_over, w), _went_first(passed_over, w)) for w in others]
+        delays += [Delay(_signature("pause", passed_over, w), _paused(passed_over, w, self.now)) for w in timed]
+        chosen = self.schedule.choose(delays) if delays else 0
+        return default if chosen == 0 else [*others, *timed][chosen - 1]
+
+    def _end_wait(self, wait):
+        if wait.ready():
+            wait.outcome = True
+        else:
+            self.now = max(self.now, wait.deadline)
+            wait.outcome = False
+
+    def _hand_turn(self, thread):
+        if thread is not None and thread is not self._last_to_run:
+            self.turns += 1
+            self._last_to_run = thread
+        self.running = thread
         self.changed.notify_all()
+
+    def runs_first(self, thread, where=None):
+        """At start(): does `thread` run first, as in the clock's own order, or does a schedule let
+        the thread that started it go on while it waits for its first turn?"""
+        if self.schedule is None:
+            return True
+
+        def describe():
+            at = f" at\n    {where}" if where else ""
+            return f"start(){at}\n  returned before {thread.name} began to run"
+
+        return self.schedule.choose([Delay(("start", where and where.line), describe)]) == 0
+
+    def decide(self, where=None):
+        """A point where another thread could go first (a lock about to be taken, a question asked,
+        a thread started): in the clock's own order the running thread goes on; a schedule may
+        pause it here, ready to go on, while another thread runs or the clock moves."""
+        me = threading.current_thread()
+        if self.schedule is None or self.running is not me or me not in self._threads:
+            return
+        with self.changed:
+            ready, timed, _ = self._candidates()
+            here = Wait(me, Waiting.DELAYED, None, _always, None, self._seq, where)
+            chosen = self._choose(ready, timed[:1], default=None, delayed=[here])
+            if chosen is None:
+                return
+            self._end_wait(chosen)
+            self.wait(Waiting.DELAYED, None, _always, None, where, hand_to=chosen.thread)
+
+    def poll(self, about, where=None):
+        """The running thread asks what only another thread can change (is_alive(), done(), ...):
+        those that can go on go first, and a thread that asks the same again, without a wait of its
+        own or another thread's turn since, lets the clock move to the next wake-up, as time passes
+        while it spins. True if it asked again so."""
+        me = threading.current_thread()
+        if self.running is not me or me not in self._threads:
+            return False
+        turns, asked = self._asked_at.get(me, (None, set()))
+        if turns != self.turns:
+            asked = set()
+        question = (where, id(about))
+        again = question in asked  # asked before, with no wait of its own and no other thread's turn since
+        self.wait(Waiting.POLL, about, _always, None, where, again=again)
+        self._asked_at[me] = (self.turns, asked | {question})
+        return again
 
     def follow(self, real_seconds):
         """In the test's own thread: wait until the learner's threads have all ended ("done"), every
@@ -249,8 +374,94 @@ def _never():
     return False
 
 
+def _asked(clock, about, question, frame):
+    """The learner's code asks `question` of `about`, whose answer only another thread can change."""
+    if frame.f_code.co_filename == clock.learner_file and clock.is_learner():
+        again = clock.poll(about, clock.listener.where(frame))
+        clock.listener.on_polled(question, again)
+
+
+def _signature(kind, passed_over, wait):
+    return (kind, *((w.kind, w.where and w.where.line) for w in passed_over), wait.kind, wait.where and wait.where.line)
+
+
+def _at(wait):
+    if wait.kind == Waiting.RUN:
+        return " before it began to run"
+    return f" at\n    {wait.where}" if wait.where else ""
+
+
+def _went_first(passed_over, wait):
+    def describe():
+        names = _listed_names(passed_over)
+        return f"{names} paused{_at(passed_over[0])}\n  and {wait.thread.name} went first{_at(wait)}"
+
+    return describe
+
+
+def _paused(passed_over, wait, now):
+    def describe():
+        late = passed_over[0]
+        if late.deadline is not None:
+            return (
+                f"{late.thread.name}'s {_what(late)}{_at(late)}\n  took longer than that:"
+                f" it had not ended at {wait.deadline:g} s, when {wait.thread.name}'s {_what(wait)} ended{_at(wait)}"
+            )
+        return (
+            f"{_listed_names(passed_over)} paused{_at(late)}\n  from {now:g} s until {wait.deadline:g} s,"
+            f" while {wait.thread.name}'s {_what(wait)} ended{_at(wait)}"
+        )
+
+    return describe
+
+
+def _what(wait):
+    if wait.kind == Waiting.SLEEP:
+        return f"sleep({wait.on:g})"
+    if wait.kind == Waiting.TASK:
+        return f"{wait.on} ({wait.deadline - wait.began:g} s)"
+    return f"{wait.kind} wait"
+
+
+def _listed_names(waits):
+    return " and ".join(wait.thread.name for wait in waits) + (" was" if len(waits) == 1 else " were")
+
+
 def _always():
     return True
+
+
+class LockOrder:
+    """Which lock each thread took while it held another, as Linux's lockdep records it: two threads
+    that take the same locks in opposite orders can deadlock, whether or not this run did. Only the
+    kata file's own Lock and RLock count; Condition, Event and queue waits do not (lockdep's tracking
+    of those raised false alarms)."""
+
+    def __init__(self):
+        self.holding = {}  # thread -> the locks it holds, in the order it took them
+        self.after = {}  # (first, then) -> {thread: (where it took first, where it took then)}
+
+    def taken(self, lock, thread):
+        held = self.holding.setdefault(thread, [])
+        for first in held:
+            self.after.setdefault((first, lock), {}).setdefault(thread, (first.taken_at, lock.taken_at))
+        held.append(lock)
+
+    def released(self, lock, thread):
+        held = self.holding.get(thread, [])
+        if lock in held:
+            held.remove(lock)
+
+    def inversion(self):
+        """Two locks that one thread took in one order and another thread in the other, if any:
+        (first, then, thread, where it took first, where it took then), and the same the other way round."""
+        for (first, then), threads in self.after.items():
+            for thread, (where_first, where_then) in threads.items():
+                others = self.after.get((then, first), {})
+                other = next((t for t in others if t is not thread), None)
+                if other is not None:
+                    return (first, then, thread, where_first, where_then), (then, first, other, *others[other])
+        return None
 
 
 class WatchedLock:
@@ -268,6 +479,7 @@ class WatchedLock:
         self._queue = deque()  # requests waiting, first come first served
         self.taken = 0
         self.refused = []  # where acquire(blocking=False) came back empty-handed
+        self.ordered = False  # made by the kata file itself: its place in the order of locks is watched
 
     def acquire(self, blocking=True, timeout=-1):
         if not blocking and timeout != -1:
@@ -275,6 +487,8 @@ class WatchedLock:
         if timeout < 0 and timeout != -1:
             raise ValueError("timeout value must be a non-negative number")
         caller = sys._getframe(1)
+        if blocking and self.ordered:  # the kata file's own lock: a lock inside a library is its own business
+            self._clock.decide(self._clock.listener.where(caller))
         if self._free_for_me():
             self._take(threading.current_thread(), caller)
             return True
@@ -297,13 +511,22 @@ class WatchedLock:
         self.owner = thread
         self.taken_at = self._clock.listener.where(frame)
         self.taken += 1
+        if self.ordered:
+            self._clock.lock_order.taken(self, thread)
 
     def release(self):
+        self._let_go()
+        if self.ordered:  # the kata file's own lock: another thread may take it before this one goes on
+            self._clock.decide(self._clock.listener.where(sys._getframe(1)))
+
+    def _let_go(self):
         if not self._locked:
             raise RuntimeError("release unlocked lock")
         self._hand_on()
 
     def _hand_on(self):
+        if self.ordered:
+            self._clock.lock_order.released(self, self.owner)
         if self._queue:
             request = self._queue.popleft()
             self._take(request.thread, request.frame)
@@ -312,6 +535,7 @@ class WatchedLock:
             self._locked, self.owner = False, None
 
     def locked(self):
+        _asked(self._clock, self, "locked()", sys._getframe(1))
         return self._locked
 
     def __enter__(self):
@@ -325,7 +549,7 @@ class WatchedLock:
         return self._locked and self.owner is threading.current_thread()
 
     def _release_save(self):
-        self.release()
+        self._let_go()
 
     def _acquire_restore(self, saved):
         self.acquire()
@@ -353,7 +577,7 @@ class WatchedRLock(WatchedLock):
         super()._take(thread, frame)
         self._count = 1
 
-    def release(self):
+    def _let_go(self):
         if self.owner is not threading.current_thread():
             raise RuntimeError("cannot release un-acquired lock")
         self._count -= 1
@@ -362,7 +586,7 @@ class WatchedRLock(WatchedLock):
 
     def _release_save(self):
         count, self._count = self._count, 1
-        self.release()
+        self._let_go()
         return count
 
     def _acquire_restore(self, count):
@@ -470,6 +694,7 @@ def on_the_clock(clock):
         "RLock": threading.RLock,
         "Condition": threading.Condition,
         "_time": threading._time,
+        "_newname": threading._newname,
         "sleep": time.sleep,
     }
 
@@ -486,8 +711,11 @@ def on_the_clock(clock):
             thread.daemon = True
         thread.run = _in_turns(clock, thread, thread.run)
         clock.adopt(thread)
+        clock.expect_first_turn(thread)
         original_start(thread)
-        clock.wait(Waiting.START, thread, _always, priority=0, hand_to=thread)
+        where = listener.where(sys._getframe(1))
+        if clock.runs_first(thread, where):
+            clock.wait(Waiting.START, thread, _always, where=where, priority=0, hand_to=thread)
         if thread in clock.finished:
             original_join(thread)  # it ended before start() returned: is_alive() says so from here on
 
@@ -504,9 +732,23 @@ def on_the_clock(clock):
         return None
 
     def is_alive(thread):
-        if clock.is_learner() and clock.knows(thread) and thread is not threading.current_thread():
-            listener.on_asked(thread)
-        return original_is_alive(thread)
+        if not (clock.is_learner() and clock.knows(thread) and thread is not threading.current_thread()):
+            return original_is_alive(thread)
+        again = clock.poll(thread, listener.where(sys._getframe(1)))
+        if thread in clock.finished:
+            original_join(thread)  # its last steps, in C, so that the answer is the clock's
+        alive = original_is_alive(thread)
+        listener.on_asked(thread, alive, again)
+        return alive
+
+    def polled(owner, name):
+        original = getattr(owner, name)
+
+        def ask(self, *args, **kwargs):
+            _asked(clock, self, f"{name}()", sys._getframe(1))
+            return original(self, *args, **kwargs)
+
+        return owner, name, ask
 
     def sleep(seconds):
         if not clock.is_learner():
@@ -516,6 +758,17 @@ def on_the_clock(clock):
         listener.on_sleep(seconds)
         clock.wait(Waiting.SLEEP, seconds, None, seconds, listener.where(sys._getframe(1)))
         return None
+
+    names = {}
+
+    def new_name(name_template="Thread-%d"):
+        # The learner's threads are numbered from 1 in every run, so lessons name the same threads on every run.
+        if not clock.is_learner():
+            return originals["_newname"](name_template)
+        if names.get("run") is not clock.run_number:
+            names.update(run=clock.run_number, count=0)
+        names["count"] += 1
+        return name_template % names["count"]
 
     def virtual_time():
         return clock.now if clock.is_learner() else originals["_time"]()
@@ -557,9 +810,15 @@ def on_the_clock(clock):
         ),
         "threading.Condition": (threading, "Condition", made("Condition", condition, originals["Condition"])),
         "threading._time": (threading, "_time", virtual_time),
+        "threading._newname": (threading, "_newname", new_name),
         "time.sleep": (time, "sleep", sleep),
         # The C SimpleQueue blocks where the clock cannot see it (a ThreadPoolExecutor's idle workers do).
         "queue.SimpleQueue": (queue, "SimpleQueue", queue._PySimpleQueue),
+        # Questions that only another thread can change the answer to: asking is a chance for it to run.
+        "concurrent.futures.Future.done": polled(concurrent.futures.Future, "done"),
+        "threading.Event.is_set": polled(threading.Event, "is_set"),
+        "queue.Queue.empty": polled(queue.Queue, "empty"),
+        "queue.Queue.qsize": polled(queue.Queue, "qsize"),
     }
     with pytest.MonkeyPatch.context() as patch:
         for owner, attribute, hook in hooks.values():

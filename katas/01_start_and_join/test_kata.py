@@ -6,6 +6,7 @@ from tools.lessons import (
     expect_each_in_a_thread_of_its_own,
     expect_printed_last,
 )
+from tools.schedules import every_order
 
 TASKS = ["Task 1", "Task 2"]
 
@@ -27,12 +28,14 @@ def test_both_tasks_run_at_the_same_time(kata, watch):
     expect_at_the_same_time(run, TASKS)
 
 
+@every_order
 def test_main_waits_for_both_threads(kata, watch):
     run = run_main(kata, watch)
     expect_each_in_a_thread_of_its_own(run, TASKS)
     expect_all_joined(run, TASKS)
 
 
+@every_order
 def test_all_done_is_printed_after_both_tasks(kata, watch):
     run = run_main(kata, watch)
     expect_each_in_a_thread_of_its_own(run, TASKS)

@@ -8,6 +8,7 @@ from tools.lessons import (
     expect_each_in_a_thread_of_its_own,
     expect_printed_last,
 )
+from tools.schedules import every_order
 
 LESSON_FILES = ["file1.txt", "file2.txt", "file3.txt"]
 MORE_FILES = [f"photo{number}.jpg" for number in range(1, 6)]
@@ -32,12 +33,14 @@ def test_all_downloads_run_at_the_same_time(kata, watch, files):
     expect_at_the_same_time(run, files)
 
 
+@every_order
 def test_download_all_waits_for_every_thread(kata, watch):
     run = run_download_all(kata, watch, MORE_FILES)
     expect_each_in_a_thread_of_its_own(run, MORE_FILES)
     expect_all_joined(run, MORE_FILES)
 
 
+@every_order
 def test_all_downloads_finished_is_printed_last(kata, watch):
     run = run_download_all(kata, watch, MORE_FILES)
     expect_each_in_a_thread_of_its_own(run, MORE_FILES)

@@ -7,6 +7,7 @@ from tools.lessons import (
     expect_increment_adds,
     expect_no_update_lost,
 )
+from tools.schedules import every_order
 
 THREADS = 4
 TIMES = 50
@@ -28,6 +29,7 @@ def test_count_runs_increment_in_threads_at_the_same_time(kata, watch):
     expect_all_joined(run, increments)
 
 
+@every_order
 def test_no_update_is_lost_however_threads_switch(kata, watch):
     kata.counter = LEFT_BY_AN_EARLIER_COUNT
     run = watch.run(kata.count, threads=THREADS, times=TIMES, switch_threads_often=True)

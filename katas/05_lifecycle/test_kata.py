@@ -9,6 +9,7 @@ from tools.lessons import (
     expect_is_alive_answers,
     expect_runtime_error,
 )
+from tools.schedules import every_order
 
 WORK = ["work()"]
 
@@ -17,6 +18,7 @@ def work_for(watch, seconds=1):
     return watch.calls(lambda: None, label="work()", seconds=seconds)
 
 
+@every_order
 def test_lifecycle_runs_work_in_a_thread_and_joins_it(kata, watch):
     run = watch.run(kata.lifecycle, work_for(watch))
     expect_each_in_a_thread_of_its_own(run, WORK)
@@ -41,6 +43,7 @@ def test_lifecycle_reports_is_alive_at_each_stage(kata, watch, seconds, started,
     expect_is_alive_answers(run, truth)
 
 
+@every_order
 def test_a_thread_can_be_started_only_once(kata, watch):
     run = watch.run(kata.start_twice, work_for(watch), explain_error=catch_the_runtime_error)
     expect_each_in_a_thread_of_its_own(run, WORK)

@@ -9,6 +9,7 @@ from tools.lessons import (
     expect_in_order,
     expect_no_process_left,
 )
+from tools.schedules import every_order
 
 # Pages take their own time to come: the first asked for comes last.
 SECONDS = {"home": 1.5, "news": 1.2, "weather": 1.0, "sport": 0.8}
@@ -34,6 +35,7 @@ def test_fetch_all_fetches_in_threads_at_the_same_time(kata, watch):
     expect_all_joined(run, NAMES)
 
 
+@every_order
 def test_fetch_all_returns_the_pages_in_order(kata, watch):
     run = run_fetch_all(kata, watch)
     expect_in_order(run, [f"page of {name}" for name in NAMES], "fetch")
