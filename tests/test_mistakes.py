@@ -126,8 +126,7 @@ MISTAKES = {
         "fetch_all() returned without shutting down the ThreadPoolExecutor made at"
     ),
     "06_threads_or_processes/shutdown_after_the_return": (
-        "    24  pool.shutdown()\n"
-        "never ran: the function had returned before it got there."
+        "    24  pool.shutdown()\nnever ran: the function had returned before it got there."
     ),
     "06_threads_or_processes/thread_pool_of_four": "fetch_all() ran 40 tasks in a pool of 4 threads, made at",
     "06_threads_or_processes/thread_pool_of_its_default_size": (

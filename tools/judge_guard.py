@@ -12,11 +12,13 @@ No check inside the judged process is airtight (code that forges the judge's own
 through the garbage collector, is not seen); the README says what is and is not guaranteed.
 """
 
-import operator
+import functools
 import re
 import sys
+import threading
 import types
 from dataclasses import dataclass
+from operator import is_  # taken by value: learner code may replace operator.is_
 
 from tools.failures import defined_in, display_path
 
@@ -32,8 +34,9 @@ SET_BY_PYTEST_PER_TEST = {
 }
 # What makes a function do something else while it stays the same object.
 CODE_ATTRIBUTES = ("__code__", "__defaults__")
-# The GitHub runner reads these at the start of a line of a step's output as commands.
-WORKFLOW_COMMAND = re.compile(r"^[ \t]*(?:::[A-Za-z-]+(?:[ \t][^\n]*)?::|##\[[A-Za-z-]+)[^\n]*", re.MULTILINE)
+# The GitHub runner reads these at the start of a line of a step's output as commands, after any white space
+# (a carriage return included).
+WORKFLOW_COMMAND = re.compile(r"^[^\S\n]*(?:::[A-Za-z-]+(?:[ \t][^\n]*)?::|##\[[A-Za-z-]+)[^\n]*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class JudgeSnapshot:
         for module in modules:
             self._remember(module.__name__, module)
         self._code_state = _code_state(function for _, function in self._functions)
+        self._tracing = _tracing()
 
     def _remember(self, name, owner):
         skipped = {full.rpartition(".")[2] for full in SET_BY_PYTEST_PER_TEST if full.rpartition(".")[0] == name}
@@ -85,14 +89,17 @@ class JudgeSnapshot:
         ]
         for name, owner, skipped, before in self._namespaces:
             now = _attributes(owner, skipped)
-            if now.keys() == before.keys() and all(map(operator.is_, now.values(), before.values())):
+            if now.keys() == before.keys() and all(map(is_, now.values(), before.values())):
                 continue
             for key in sorted(before.keys() | now.keys()):
                 if now.get(key, _MISSING) is not before.get(key, _MISSING):
                     value = now.get(key)
                     found.append(Replacement(f"{name}.{key}", value, _setter(owner, key, before.get(key, _MISSING))))
+        for (name, before, restore), (_, now, _) in zip(self._tracing, _tracing(), strict=True):
+            if now is not before:
+                found.append(Replacement(name, now, restore))
         code_now = _code_state(function for _, function in self._functions)
-        if not all(map(operator.is_, code_now, self._code_state)):
+        if not all(map(is_, code_now, self._code_state)):
             for index, (name, function) in enumerate(self._functions):
                 for offset, attribute in enumerate(CODE_ATTRIBUTES):
                     now, original = code_now[2 * index + offset], self._code_state[2 * index + offset]
@@ -152,6 +159,22 @@ def ended_early_lesson(exit_status, output):
     )
 
 
+def out_of_time_lesson(seconds):
+    return (
+        f"The tests of this kata did not finish: they were ended after {seconds} seconds, the most a kata's"
+        " tests may take (they take about one second). Your code, or what it left running (a thread, a process,"
+        " an atexit function), kept them from ending: let your functions return, and join what you start."
+    )
+
+
+def incomplete_report_lesson(collected, reported):
+    return (
+        f"The tests of this kata did not all report: pytest gave the verdict of {reported} of its"
+        f" {collected} checks. A run that stops early (pytest.exit(), a signal, an exit at the end)"
+        " does not pass; let your functions return instead."
+    )
+
+
 def workflow_commands(text):
     """Lines of `text` that GitHub's runner would take as workflow commands."""
     return [match.group(0).strip() for match in WORKFLOW_COMMAND.finditer(text)]
@@ -182,6 +205,30 @@ def _attributes(owner, skipped):
 def _code_state(functions):
     """What a learner would swap to change a function in place, for every function, in one flat list."""
     return [getattr(function, attribute) for function in functions for attribute in CODE_ATTRIBUTES]
+
+
+def _tracing():
+    """(name, what is set, a function that puts it back) for each hook through which code watches or changes
+    the tests as they run: the tracer and profiler of this thread and of new threads, and on Python 3.12+
+    the tools of sys.monitoring."""
+    hooks = [
+        ("the tracer of pytest's thread (sys.settrace)", sys.gettrace(), sys.settrace),
+        ("the profiler of pytest's thread (sys.setprofile)", sys.getprofile(), sys.setprofile),
+        ("the tracer of new threads (threading.settrace)", threading.gettrace(), threading.settrace),
+        ("the profiler of new threads (threading.setprofile)", threading.getprofile(), threading.setprofile),
+    ]
+    found = [(name, now, functools.partial(setter, now)) for name, now, setter in hooks]
+    monitoring = getattr(sys, "monitoring", None)
+    for tool in range(6) if monitoring else ():
+        now = monitoring.get_tool(tool)
+        found.append((f"the sys.monitoring tool {tool}", now, functools.partial(_free_tool, monitoring, tool, now)))
+    return found
+
+
+def _free_tool(monitoring, tool, original):
+    if original is None and monitoring.get_tool(tool) is not None:
+        monitoring.set_events(tool, 0)
+        monitoring.free_tool_id(tool)
 
 
 def _setter(owner, attribute, original):

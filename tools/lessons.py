@@ -911,13 +911,18 @@ def error_lesson(run, kata_file, explain_error=None):
         )
     if isinstance(error, ProgramExit):
         return (
-            f"{run.function} called os._exit({error.status!r}):"
+            f"{run.function} called {error.call}:"
             f" the whole program would stop right there, its threads with it.{at}\n{_END_BY_RETURNING}"
         )
     if isinstance(error, SystemExit):
         what = f"called sys.exit({error.code!r})" if error.code is not None else "called sys.exit()"
         return f"{run.function} {what}: the program would end right there.{at}\n{_END_BY_RETURNING}"
     report = f"{run.function} raised {type(error).__name__}: {error}{_did_you_mean(error)}{at}"
+    if isinstance(error, MemoryError):
+        return (
+            f"{report}\nYour code asked for more memory than the tests may use (a pull request's check"
+            " gives a kata 1 GiB): no kata needs more than a few megabytes."
+        )
     explained = explain_error(error) if explain_error else None
     if explained:
         return f"{report}\n{explained}"

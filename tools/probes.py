@@ -24,6 +24,7 @@ import inspect
 import multiprocessing
 import multiprocessing.process
 import os
+import posix
 import sys
 import threading
 import warnings
@@ -43,7 +44,7 @@ PROCESSES_STUCK_AFTER = 5.0
 TASK_SECONDS = 2  # the lesson's task(name) sleeps 2 seconds
 
 _CONTAINERS_UP_TO = 1000  # items: the results of a run's threads, not the data they work through
-_STORES = {"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"}
+_STORES = frozenset({"STORE_GLOBAL", "STORE_NAME", "STORE_ATTR", "STORE_SUBSCR", "STORE_DEREF"})
 
 
 class ThreadWatch(Listener):
@@ -404,12 +405,31 @@ def _forking():
 def _patched(watch, switch_threads_often, processes):
     """The clock, and the watch's hooks in `sys.stdout`, `os` and `multiprocessing`, for as long as
     the learner's code runs; off the clock if it is to start `processes`."""
-    tests_process, real_exit, real_start = os.getpid(), os._exit, multiprocessing.process.BaseProcess.start
+    tests_process, real_exit, real_abort = os.getpid(), os._exit, os.abort
+    real_start = multiprocessing.process.BaseProcess.start
 
     def _exit(status):  # named as the os._exit it stands in for, which a thread's name shows
         if os.getpid() != tests_process:  # a forked child ends as it should
             real_exit(status)
-        raise ProgramExit(status)
+        raise ProgramExit(status, call=f"{_called_as(sys._getframe(1), '_exit')}({status!r})")
+
+    def abort():
+        if os.getpid() != tests_process:
+            real_abort()
+        raise ProgramExit(134, call="os.abort()")
+
+    def refuse(name, real):
+        """A stand-in for a function that sets the tracing or profiling the tests rely on: the learner's
+        code that calls it changes nothing, and is named as having changed the judge."""
+
+        def stand_in(function, *args):
+            if sys._getframe(1).f_code.co_filename != watch._kata_filename:
+                return real(function, *args)  # threading starting a thread with the tests' tracer, say
+            if (f"the tests' {name}", function) not in watch.replaced_hooks:
+                watch.replaced_hooks.append((f"the tests' {name}", function))
+            return None
+
+        return stand_in
 
     def start(process):
         if watch.clock.is_learner():
@@ -420,6 +440,11 @@ def _patched(watch, switch_threads_often, processes):
     with clock as hooks, pools.watching(watch, on_the_clock=not processes), pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdout", _RecordingStdout(watch, sys.stdout))
         patch.setattr(os, "_exit", _exit)
+        patch.setattr(posix, "_exit", _exit)
+        patch.setattr(os, "abort", abort)
+        patch.setattr(posix, "abort", abort)
+        for owner, name in ((sys, "settrace"), (sys, "setprofile"), (threading, "settrace"), (threading, "setprofile")):
+            patch.setattr(owner, name, refuse(f"{owner.__name__}.{name}", getattr(owner, name)))
         if not processes:
             patch.setattr(multiprocessing.process.BaseProcess, "start", start)
         if switch_threads_often:
@@ -437,6 +462,12 @@ def _patched(watch, switch_threads_often, processes):
                 for name, (owner, attribute, hook) in hooks.items()
                 if getattr(owner, attribute) is not hook
             ]
+
+
+def _called_as(frame, name):
+    """How the learner's code named the function it called: os._exit or posix._exit."""
+    module = "posix" if "posix" in frame.f_code.co_names and "os" not in frame.f_code.co_names else "os"
+    return f"{module}.{name}"
 
 
 class _RecordingStdout:

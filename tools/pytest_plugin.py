@@ -1,19 +1,25 @@
 """The pytest plugin behind the katas: fixtures that load and watch the learner's code,
 failure reports that read as lessons, and a focused view of the learner's progress."""
 
+import contextlib
+import hashlib
+import hmac
 import importlib.util
 import json
+import multiprocessing
 import os
 import re
 import subprocess
 import sys
 import textwrap
 import threading
+import types
 from pathlib import Path
 
+import _pytest.config
 import pytest
 
-from tools import lessons, progress, starters, submission
+from tools import lessons, progress, review, starters, submission
 from tools.failures import KataFailure, display_path, fail, with_the_path_once
 from tools.judge_guard import JudgeSnapshot, Replacement, lesson, workflow_command_lesson, workflow_commands
 from tools.probes import ThreadWatch
@@ -45,6 +51,11 @@ def pytest_addoption(parser):
         "--kata-results",
         type=Path,
         help="write each kata's passed and failed tests to this JSON file (for python -m tools progress)",
+    )
+    group.addoption(
+        "--kata-results-key",
+        type=Path,
+        help="sign the --kata-results with the key in this file, which is removed at once (for the judge)",
     )
     group.addoption(
         "--orders",
@@ -86,6 +97,7 @@ def kata_file_for(request):
 def watch(request):
     """Runs learner code and records what its threads do."""
     watch = ThreadWatch(kata_file_for(request))
+    request.config.stash[_learner_code_ran] = request.session
     stuck = request.config.stash.setdefault(_stuck_files, {})
     if watch.kata_file in stuck:
         fail(f"Not run: {display_path(watch.kata_file)} got stuck in {stuck[watch.kata_file]} above.")
@@ -113,6 +125,12 @@ def _load(watch):
     # pickles the functions it hands to other processes by module and name.
     sys.modules[spec.name] = module
     watch.load(module)
+    if type(module) is not types.ModuleType:  # its class swapped: every name the tests read would run its code
+        fail(
+            f"Your code in {display_path(watch.kata_file)} changed the judge: it changed the class of its own"
+            f" module to {type(module).__name__}, so every name the tests read from it runs your code.\n"
+            "A kata.py defines the functions its task asks for, and leaves its module as it is."
+        )
     module.__getattr__ = _missing_from(watch.kata_file)  # asked only for names the file does not define
     return module
 
@@ -163,7 +181,11 @@ def _missing_from(kata_file):
 
 def kata_name(item_or_report):
     """The kata folder a test belongs to, or None for tests that are not kata tests."""
-    parts = item_or_report.nodeid.split("::")[0].split("/")
+    return _kata_of(item_or_report.nodeid)
+
+
+def _kata_of(nodeid):
+    parts = nodeid.split("::")[0].split("/")
     return parts[1] if len(parts) == 3 and parts[0] == KATAS_DIR.name else None
 
 
@@ -176,10 +198,13 @@ class KataSession:
         self.order = {kata.name: number for number, kata in enumerate(katas())}
         self.katas = {kata.name: kata for kata in katas()}
         self.results = {}
+        self.collected, self.reported = [], set()  # the kata tests' node ids
+        self.kata_files = {}  # kata name -> the learner's file its tests ran on
         self.orders = {}  # nodeid -> the Explorer of an every_order check
         self.shown_failure = None  # the one failure shown in full, when focused
         self.judge = None  # what the judge is before any learner code runs
         self.focused = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.getoption("all_katas")
+        self.results_key = _take_key(config.getoption("kata_results_key"))
 
     def pytest_sessionstart(self, session):
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -194,6 +219,7 @@ class KataSession:
         items.sort(key=lambda item: self.order.get(kata_name(item), -1))
 
     def pytest_collection_finish(self, session):
+        self.collected = [item.nodeid for item in session.items if kata_name(item)]
         # The kata tests are imported now, and no kata.py is loaded before its first test runs.
         kata_tests = {item.module for item in session.items if kata_name(item)}
         if kata_tests:
@@ -207,6 +233,8 @@ class KataSession:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item):
+        if kata_name(item) and not self.config.getoption("solutions"):
+            self.kata_files.setdefault(kata_name(item), Path(kata_file_for(item._request)))
         # A kata file that does not load, or a kata stuck in an earlier test, is this test's verdict:
         # report it as the test's failure, not as an error in its set-up, which VS Code's Testing view
         # shows as "Test failed with exception" with the lesson hidden in the traceback.
@@ -342,6 +370,7 @@ class KataSession:
         if name is None or (report.when != "call" and not report.failed):
             return
         result = self.results.setdefault(name, progress.KataResult())
+        self.reported.add(report.nodeid)
         if report.failed:
             test = report.nodeid.split("::")[-1]
             judge_changed = getattr(report, "judge_changed", False) and not result.judge_changed
@@ -353,7 +382,9 @@ class KataSession:
         else:
             result.passed += 1
 
-    def pytest_sessionfinish(self):
+    def pytest_sessionfinish(self, session):
+        if self._count_what_did_not_report():
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # whatever pytest.exit() asked for
         cache = getattr(self.config, "cache", None)
         if self.focused and self.shown_failure is None and cache is not None:
             cache.set(STREAK, {})
@@ -362,9 +393,44 @@ class KataSession:
             next_hint.write_text(json.dumps(self._count_next_hint()))
         results_file = self.config.getoption("kata_results")
         if results_file:
-            results_file.write_text(json.dumps({name: vars(result) for name, result in self.results.items()}))
+            results = json.dumps({name: vars(result) for name, result in self.results.items()})
+            if self.results_key is not None:
+                results = json.dumps({"results": results, "signature": sign(self.results_key, results)})
+            results_file.write_text(results)
+
+    def _show_what_needs_review(self, terminalreporter):
+        """The static gate's findings (tools/review.py), as a warning: a pull request fails them."""
+        for kata_file in self.kata_files.values():
+            try:
+                found = review.findings(kata_file.read_text())
+            except (OSError, UnicodeDecodeError):
+                continue
+            if found:
+                terminalreporter.write_line("")
+                for line in review.warning(found, display_path(kata_file)):
+                    terminalreporter.write_line(line, yellow=True)
+
+    def _count_what_did_not_report(self):
+        """A test of a kata that ran, whose verdict never came (pytest.exit(), a run cut short), failed;
+        whether there was one."""
+        unreported = False
+        for nodeid in self.collected:
+            name = _kata_of(nodeid)
+            result = self.results.get(name)
+            if result is None or nodeid in self.reported:
+                continue
+            test = nodeid.split("::")[-1]
+            if not result.failed:
+                result.message = (
+                    f"The run ended before {test} of {name} could give its verdict:"
+                    " code that ends the tests (pytest.exit(), a signal) does not make them pass."
+                )
+            result.failed.append(test)
+            unreported = True
+        return unreported
 
     def pytest_terminal_summary(self, terminalreporter):
+        self._show_what_needs_review(terminalreporter)
         self._report_orders(terminalreporter)
         self._report_progress(terminalreporter)
 
@@ -445,6 +511,20 @@ def _one_lesson_per_cause(reports):
         report.sections = []
 
 
+def _take_key(path):
+    """The judge's key for signing the results, read before any learner code runs, its file removed: code
+    that writes a results file of its own (or rewrites this one at exit) cannot sign it."""
+    if path is None:
+        return None
+    key = path.read_bytes()
+    path.unlink()
+    return key
+
+
+def sign(key, text):
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
 def _wrapped(text, width=80):
     """Fold long lines of prose; lines with aligned columns (pictures, code) stay as they are."""
     return "\n".join(
@@ -471,14 +551,46 @@ def _shorten_captured_output(report):
     report.sections = shortened
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_unconfigure(config):
+    # First of all: what comes after, pytest's own clean-up included (logging closes its handlers, whose
+    # lock a learner's thread may hold), could wait for what the learner's code left behind.
     # The learner's threads are daemon threads (see ThreadWatch), so they end with pytest.
     left_running = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
     if left_running:
         print(f"\nThreads your code left running end with pytest: {', '.join(left_running)}", file=sys.stderr)
+    session = config.stash.get(_learner_code_ran, None)
+    # Only where pytest is the program (python -m pytest, ptw, the check), not inside another one that
+    # goes on after it (VS Code's test adapter calls pytest.main() and reports on after it returns).
+    if session is not None and (_pytest_is_the_program() or config.getoption("kata_results_key")):
+        _end_now(session.exitstatus)
+
+
+def _pytest_is_the_program():
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code is _pytest.config.console_main.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _end_now(status):
+    """End this process now that pytest has said everything, whatever the learner's code left behind.
+    Python's own way out waits for it: for every thread a concurrent.futures executor started (the
+    executor joins its workers at exit), for a process pool's processes, for atexit functions, and a
+    learner's thread waiting on the virtual clock, a process that ignores signals or an atexit function
+    that sleeps would keep pytest (and ptw's screen, and the judge) from ever ending."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    for process in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            process.kill()
+    os._exit(int(status))
 
 
 _stuck_files = pytest.StashKey[dict]()
+_learner_code_ran = pytest.StashKey[pytest.Session]()
 orders_tried = pytest.StashKey[Explorer]()
 _failed_in_setup = pytest.StashKey[KataFailure]()
