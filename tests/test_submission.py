@@ -358,7 +358,12 @@ def test_the_judge_gives_a_verdict_even_when_it_cannot_judge(learner_copy, tmp_p
     result = subprocess.run(
         [sys.executable, "-m", "tools", "check-submission", "--base", "no-such-commit", "--head", "HEAD"],
         cwd=learner_copy,
-        env={**os.environ, **environment_for(learner_copy), "GITHUB_STEP_SUMMARY": str(summary)},
+        env={
+            **os.environ,
+            **environment_for(learner_copy),
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_STEP_SUMMARY": str(summary),
+        },
         capture_output=True,
         text=True,
         timeout=300,
