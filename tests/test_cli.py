@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import GIT_IDENTITY
 from tools.benchmark import SPINS_FOREVER
-from tools.registry import ROOT, SOLUTIONS_DIR, katas, learner_file
+from tools.registry import ROOT, SOLUTIONS_DIR, katas, learner_file, parts
 from tools.terminal import Terminal, environment_for
 
 KATAS = katas()
@@ -72,6 +72,12 @@ def test_progress_shows_where_the_learner_stands(learner_copy):
     assert f"1/{len(KATAS)} solved" in result.stdout
     assert "02 One thread per task, for any number of tasks     <- you are here" in result.stdout
     assert "\033[" not in result.stdout  # not a terminal: no colour
+    listed = parts()
+    headings = [line.strip() for line in result.stdout.splitlines() if line.startswith(" Part ")]
+    assert headings == [str(part) for part, _ in listed]
+    if len(listed) > 1:
+        by_part = ", ".join(f"part {part.number}: {int(part.number == 1)}/{len(its)}" for part, its in listed)
+        assert f"1/{len(KATAS)} solved ({by_part})" in result.stdout
 
 
 @pytest.mark.parametrize("no_color, coloured", [({}, True), ({"NO_COLOR": "1"}, False)])
@@ -140,12 +146,15 @@ def test_verify_judges_the_starters_from_git_in_a_learners_copy_with_every_kata_
     assert f"{'katas/katas.toml':<{width}} lists every kata folder; each complete, hinted  ok" in result.stdout
     for kata in KATAS:
         assert f"{kata.name:<{width}} starter fails: yes  solution passes: yes  ok" in result.stdout
+    assert [line for line in result.stdout.splitlines() if line.startswith("Part ")] == [
+        str(part) for part, _ in parts()
+    ]
 
 
 def test_verify_reports_each_problem_of_the_registry_as_a_whole(learner_copy):
     registry = learner_copy / "katas" / "katas.toml"
     text = registry.read_text().replace("test_main_waits_for_both_threads =", "test_main_waits =")
-    registry.write_text(text + '\n[[kata]]\nname = "07_pools"\ntitle = "Pools"\n')
+    registry.write_text(text + '\n[[kata]]\npart = 1\nname = "07_pools"\ntitle = "Pools"\n')
     (learner_copy / "katas" / "06_queues").mkdir()
     (learner_copy / "katas" / "06_queues" / "README.md").write_text("# 06\n")
     (learner_copy / "katas" / "03_race_condition" / "example.py").unlink()

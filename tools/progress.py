@@ -49,13 +49,17 @@ def lines(results, unicode=True):
     colours = {SOLVED: {"green": True}, CURRENT: {"yellow": True, "bold": True}, UNSOLVED: {}, NOT_RUN: {}}
     rows = list(states(results))
     current = next(((kata, result) for kata, state, result in rows if state == CURRENT), None)
+    part = None
     for kata, state, _ in rows:
+        if kata.part != part:
+            part = kata.part
+            yield f" {part}", {"bold": True}
         note = {CURRENT: "<- you are here", SOLVED: "solved", UNSOLVED: "to do", NOT_RUN: "not run"}[state]
         yield f" {marks[state]} {kata.number} {kata.title:<48} {note}", colours[state]
     solved = sum(state == SOLVED for _, state, _ in rows)
     full, empty = ("█", "░") if unicode else ("#", "-")
     bar = full * (solved * 20 // len(rows)) + empty * (20 - solved * 20 // len(rows))
-    yield f" [{bar}] {solved}/{len(rows)} solved", {"bold": True}
+    yield f" [{bar}] {solved}/{len(rows)} solved{_by_part(rows)}", {"bold": True}
     if current:
         kata, result = current
         yield f" Next: edit {learner_file(kata.name)}; the check to fix first is", {}
@@ -63,6 +67,19 @@ def lines(results, unicode=True):
         yield f" Stuck? python -m tools hint {kata.number}", {}
     elif solved == len(rows):
         yield " Every kata is solved. Next: open a pull request (see the README).", {"green": True}
+
+
+def _by_part(rows):
+    """How many katas of each part are solved, when there is more than one part: " (part 1: 6/6, ...)"."""
+    parts = list(dict.fromkeys(kata.part for kata, _, _ in rows))
+    if len(parts) < 2:
+        return ""
+    counts = [
+        f"part {part.number}: {sum(state == SOLVED for kata, state, _ in rows if kata.part == part)}"
+        f"/{sum(kata.part == part for kata, _, _ in rows)}"
+        for part in parts
+    ]
+    return f" ({', '.join(counts)})"
 
 
 def can_print_unicode(stream=None):

@@ -360,7 +360,11 @@ def summary(verdict, lint_level):
         "| kata | changed here | verdict | the first check that fails |",
         "|---|---|---|---|",
     ]
+    part = None
     for kata, state, result in rows:
+        if kata.part != part:
+            part = kata.part
+            lines.append(f"| **{part}** | | | |")
         verdict_text = _verdict_text(state, result)
         first = f"`{result.failed[0]}`: {_first_line(result.message)}" if result.failed else ""
         changed = "yes" if kata.name in verdict.changed_katas else ""
