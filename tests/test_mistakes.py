@@ -9,6 +9,7 @@ another way lives in tests/variants/<kata>/<variant>.py.
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,31 @@ MISTAKES = {
         "lifecycle() waited with time.sleep(0.2) instead:\n"
         "  tests/mistakes/05_lifecycle/sleep_instead_of_join.py:12  time.sleep(0.2)"
     ),
+    "07_workers_and_a_queue/one_sentinel_for_all_workers": (
+        "  Thread-1 (worker) waits at\n"
+        "    tests/mistakes/07_workers_and_a_queue/one_sentinel_for_all_workers.py:19  job = waiting.get()\n"
+        "  in get() for an item from `waiting` (the Queue made at line 15), which is\n  empty,"
+    ),
+    "07_workers_and_a_queue/polls_empty": (
+        "  tests/mistakes/07_workers_and_a_queue/polls_empty.py:18  while not waiting.empty():\n"
+        "asks the queue empty(), and it said True at 0 s"
+    ),
+    "07_workers_and_a_queue/gets_after_the_workers_are_done": (
+        "  in get() for an item from `done` (the Queue made at line 16), which is empty,"
+    ),
+    "07_workers_and_a_queue/returns_without_joining": (
+        "process_all() returned while photo1.jpg was still running in Thread-1 (worker)."
+    ),
+    "07_workers_and_a_queue/a_thread_per_job": "process_all() started 7 threads, one per job, for workers=2",
+    "07_workers_and_a_queue/joins_the_queue_not_the_workers": "process_all() returned while Thread-",
+    "07_workers_and_a_queue/join_right_after_start": "  for Thread-1 (worker) to end.",
+    "07_workers_and_a_queue/starts_the_workers_after_the_jobs_came": (
+        "photo1.jpg came at 1.5 s, yet its work began only at 10.5 s."
+    ),
 }
+
+# Variants that use what only a later Python has.
+NEEDS_PYTHON = {"07_workers_and_a_queue/queue_shutdown": (3, 13)}
 
 VARIANTS = sorted(
     path.relative_to(HERE / "variants").with_suffix("").as_posix() for path in HERE.glob("variants/*/*.py")
@@ -166,6 +191,8 @@ def test_the_race_is_caught_on_every_run(run_katas):
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("case", VARIANTS)
 def test_a_correct_solution_written_another_way_passes(case, run_katas):
+    if sys.version_info < NEEDS_PYTHON.get(case, (3,)):
+        pytest.skip(f"{case} needs Python {'.'.join(map(str, NEEDS_PYTHON[case]))}")
     kata, variant = kata_and_file(case, "variants")
     result = run_katas(kata, f"--kata-file={variant}", "--count", "20", "-q")
     assert result.returncode == 0, result.stdout[-3000:]

@@ -9,6 +9,7 @@ import inspect
 import multiprocessing
 import os
 import pickle
+import queue
 import re
 import threading
 import time
@@ -635,7 +636,10 @@ def deadlock_lesson(run, waits, finished):
     for wait in waits:
         lines.append(f"  {wait.thread.name} waits" + (f" at\n    {wait.where}" if wait.where else ""))
         lines.append(f"  {_waits_for(wait, finished)}")
-    if any(wait.kind == Waiting.LOCK and _held_for_good(wait.on, waits, finished) for wait in waits):
+    in_get = _stuck_in_get(run, waits, finished)
+    if in_get:
+        lines.append(in_get)
+    elif any(wait.kind == Waiting.LOCK and _held_for_good(wait.on, waits, finished) for wait in waits):
         lines.append(
             "A lock that is taken must be given back: every acquire() needs its release()."
             " `with lock:` takes the lock and gives it back at the end of the block, even on an error."
@@ -665,6 +669,8 @@ def _waits_for(wait, finished):
             return f"for {made}, which {lock.owner.name} took{taken} and never released before it ended."
         return f"for {made}, which {lock.owner.name} took{taken} and holds."
     what = wait.on.made_for
+    if isinstance(wait.on.owner, queue.Queue):
+        return _waits_on_a_queue(wait, made)
     if what == "Event":
         return f"for {made} to be set, and nothing is left to set it."
     if what in ("Semaphore", "BoundedSemaphore"):
@@ -684,3 +690,231 @@ def _named(primitive):
     return (
         f"`{name.group(1)}` (the {kind} made at line {where.line})" if name else f"the {kind} made at line {where.line}"
     )
+
+
+# === Part 2: beyond the lesson ===============================================================
+# The wording of the part-two katas' checks, kept apart from part one's so that the two can be
+# read (and later split by topic) on their own.
+
+# --- kata 07: workers and a queue -------------------------------------------------------------
+
+
+def _waits_on_a_queue(wait, made):
+    """What a thread waits for on one of a queue.Queue's conditions, for the deadlock lesson."""
+    owner = wait.on.owner
+    if wait.on is owner.not_empty:
+        return f"in get() for an item from {made}, which is empty, and nothing is left to put one in."
+    if wait.on is owner.not_full:
+        return f"in put() for room in {made}, which is full, and nothing is left to take an item out."
+    return f"in join() of {made}, for task_done() calls that nothing is left to make."
+
+
+def _stuck_in_get(run, waits, finished):
+    """The closing line of a deadlock in which threads wait in a queue's get(), if any do."""
+    getting = [wait for wait in waits if _is_a_get(wait)]
+    if not getting:
+        return None
+    ended = [thread.name for thread in run.started_threads if thread in finished]
+    line = ""
+    if ended:
+        line = (
+            f"{_listed(ended)} {'has' if len(ended) == 1 else 'have'} ended, while"
+            f" {_listed([wait.thread.name for wait in getting])} still"
+            f" {'waits' if len(getting) == 1 else 'wait'} in get(). "
+        )
+    return line + (
+        "get() waits until there is an item to take, so once nothing more will be put in, it waits for ever."
+        " Take out only as many items as were put in. To stop workers, put one sentinel per worker after"
+        " the jobs (a worker stops at the one it takes, and that one is gone), or on Python 3.13+ call"
+        " shutdown() on the queue: get() then raises queue.ShutDown once it is empty."
+    )
+
+
+def _is_a_get(wait):
+    owner = getattr(wait.on, "owner", None)
+    return isinstance(owner, queue.Queue) and wait.on is owner.not_empty
+
+
+def expect_results(run, expected):
+    """The function returned `expected`, a dict {job: what work(job) returned}."""
+    late = next((call for call in run.calls if call.end is None or call.end.seq > run.returned.seq), None)
+    if late is not None:
+        where, message = _not_waited_for(run, late)
+        fail_with_picture(run, message + "\nThe results it returned were not all there yet.", where)
+    got = run.value
+    if got == expected:
+        return
+    if not isinstance(got, dict):
+        fail(
+            f"{run.function} returned {got!r}; return the results in a dict, {{job: what work(job) returned}}."
+            + run.its_code,
+            run.defined,
+        )
+    missing = [job for job in expected if job not in got]
+    if missing:
+        fail(
+            f"{run.function} returned the results of {len(expected) - len(missing)} of the {len(expected)} jobs;"
+            f" {_listed(missing)} {'is' if len(missing) == 1 else 'are'} missing. Every job's result goes in:"
+            " results[job] = work(job)." + run.its_code,
+            run.defined,
+        )
+    extra = [job for job in got if job not in expected]
+    if extra:
+        fail(
+            f"{run.function} returned results for {_listed(list(map(repr, extra)))}, which"
+            f" {'is' if len(extra) == 1 else 'are'} not among the jobs it was given." + run.its_code,
+            run.defined,
+        )
+    wrong = next(job for job in expected if got.get(job) != expected[job])
+    fail(
+        f"{run.function} returned {got[wrong]!r} for {wrong!r}; work({wrong!r}) returned {expected[wrong]!r}."
+        + run.its_code,
+        run.defined,
+    )
+
+
+def expect_shared_by_workers(run, jobs, workers):
+    """Every job ran once, none in the calling thread, in at most `workers` threads."""
+    expect_later_jobs_taken(run, jobs)
+    stray = next((call for call in run.calls if call.label not in jobs), None)
+    if stray is not None:
+        fail_with_picture(
+            run,
+            f"work() was called with {stray.label}, which is not a job:\n  {stray.begin.where}\nA worker that takes"
+            " the sentinel from the queue should stop there, before it calls work().",
+            stray.begin.where,
+        )
+    for job in jobs:
+        calls = run.calls_of(job)
+        if len(calls) > 1:
+            threads = _listed([call.thread.name for call in calls])
+            fail_with_picture(
+                run,
+                f"{job} was done {_times(len(calls))}, by {threads}: each job is for one worker only. get() hands"
+                " each item to one thread, and takes it out of the queue.",
+                calls[1].begin.where,
+            )
+        if calls[0].thread is run.caller:
+            fail_with_picture(
+                run,
+                f"{job} was done in {run.caller.name}, the thread that runs {run.function}:\n"
+                f"  {calls[0].begin.where}\nLeave the jobs to the workers: put them in the queue, and let the"
+                " workers take them out with get().",
+                calls[0].begin.where,
+            )
+    started = run.of(Kind.START)
+    if len(started) > workers:
+        fail_with_picture(
+            run,
+            f"{run.function} started {len(started)} threads"
+            f"{', one per job' if len(started) == len(jobs) else ''}, for workers={workers}, at\n"
+            f"  {started[-1].where}\n"
+            f"Start {workers} workers, no more, and let them share the jobs: each takes the next job from the"
+            " queue when it is done with one.",
+            started[-1].where,
+        )
+
+
+def expect_workers_at_once(run, jobs, workers):
+    """At some moment on the clock, `workers` jobs were being done at once."""
+    running, most = 0, 0
+    for event in run.events:
+        if event.kind in (Kind.BEGIN, Kind.END) and event.label in jobs:
+            running += 1 if event.kind == Kind.BEGIN else -1
+            most = max(most, running)
+    if most >= workers:
+        return
+    threads = {call.thread for call in run.calls if call.label in jobs}
+    said = f"only {most} at a time" if most > 1 else "one at a time"
+    fail_with_picture(
+        run,
+        f"{run.function} did the jobs {said}, in {len(threads)}"
+        f" thread{'s' if len(threads) != 1 else ''}: with {len(jobs)} jobs waiting, {workers} workers should"
+        f" be busy at once. Start all {workers} workers before you wait for any of them.",
+        run.defined,
+    )
+
+
+def expect_later_jobs_taken(run, jobs):
+    """Every job was done, the ones that came after the workers found the queue empty too."""
+    missed = [job for job in jobs if not run.calls_of(job)]
+    if not missed:
+        _expect_begun_as_they_came(run, jobs)
+        return
+    job = missed[0]
+    came = next((event for event in run.of(Kind.CAME) if event.label == job), None)
+    workers = run.started_threads
+    if not workers:
+        fail(f"{run.function} never did {job}: every job goes to the workers, once." + run.its_code, run.defined)
+    message = f"{job} came at {_seconds(came.at)}, and nobody ever did it" if came else f"Nobody ever did {job}"
+    given = run.given.get(workers[0])
+    defined = given and run.defined and defined_in(given.target, run.defined.path)
+    ended = [call.end.at for call in run.calls if call.end is not None]
+    if came and ended and all(_ended_before(run, thread, came) for thread in workers):
+        message += f": every worker had done its last job by then (the last at {_seconds(max(ended))})"
+    message += "."
+    polled = [event for event in run.of(Kind.POLLED) if event.thread is not run.caller]
+    if polled:
+        asked = polled[-1]
+        message += (
+            f"\n  {asked.where}\nasks the queue {asked.text}, and it said {asked.label} at {_seconds(asked.at)}:"
+            f" that tells what is true now, not that no more jobs will come."
+        )
+    elif defined:
+        message += f"\nThe workers run\n  {defined}\nand ended without calling work({job!r})."
+    message += (
+        "\nLet the workers wait in get() for the next job, call work() on each, and stop only when told to:"
+        " by a sentinel, one per worker, put after the last job (or, on Python 3.13+, the queue's shutdown())."
+    )
+    fail_with_picture(run, message, polled[-1].where if polled else defined or run.defined)
+
+
+def _expect_begun_as_they_came(run, jobs):
+    """Each job that came while a worker was free was begun at once."""
+    for event in run.of(Kind.CAME):
+        call = next((call for call in run.calls_of(event.label) if event.label in jobs), None)
+        if call is None or call.begin.at <= event.at:
+            continue
+        started = run.of(Kind.START)
+        message = f"{event.label} came at {_seconds(event.at)}, yet its work began only at {_seconds(call.begin.at)}."
+        if started and started[0].seq > event.seq:
+            message += f" The first worker was started only after it came, at\n  {started[0].where}\n"
+        else:
+            message += "\n"
+        message += (
+            "Start the workers first, and put each job in the queue as it comes: a worker waiting in get()"
+            " takes it at once."
+        )
+        fail_with_picture(run, message, started[0].where if started else run.defined)
+
+
+def _ended_before(run, thread, event):
+    """Had `thread` run its last job before `event`?"""
+    return all(call.end is not None and call.end.seq < event.seq for call in run.calls if call.thread is thread)
+
+
+def expect_workers_stopped_and_joined(run):
+    """Every thread the function started had ended, and been joined, before it returned."""
+    waiting = {wait.thread: wait for wait in run.left_waiting}
+    for thread in run.started_threads:
+        wait = waiting.get(thread)
+        if wait is not None:
+            where = f" at\n  {wait.where}\n" if wait.where else " "
+            on = _waits_on_a_queue(wait, _named(wait.on)) if _is_a_get(wait) else "and nothing will end the wait."
+            fail_with_picture(
+                run,
+                f"{run.function} returned while {thread.name} still waits{where}{on}\nA worker left waiting never"
+                " ends. Tell every worker to stop (one sentinel each, after the jobs, or on Python 3.13+ the"
+                " queue's shutdown()), then join() every worker before you return.",
+                wait.where,
+            )
+        joined = [e for e in run.of(Kind.JOINED) if e.other is thread and e.ended and e.seq < run.returned.seq]
+        if not joined:
+            started = next(e for e in run.of(Kind.START) if e.other is thread)
+            fail_with_picture(
+                run,
+                f"Nothing joins {thread.name}, started at\n  {started.where}\n{run.function} should wait for"
+                " every worker to end before it returns: keep the workers in a list and call join() on each,"
+                " after telling them to stop.",
+                started.where,
+            )

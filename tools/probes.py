@@ -22,6 +22,7 @@ import inspect
 import multiprocessing
 import multiprocessing.process
 import os
+import queue
 import sys
 import threading
 import warnings
@@ -158,6 +159,8 @@ class ThreadWatch(Listener):
                     self.clock.begin(caller)
                     caller.start()
                     run.outcome = self.clock.follow(STUCK_AFTER)
+                    if run.outcome == "deadlock":
+                        run.left_waiting = list(self.clock.deadlock)
         except KeyboardInterrupt:
             # Ctrl-C: stop the learner's threads at once; a thread spinning in a loop would
             # otherwise slow pytest's goodbye down to seconds.
@@ -304,6 +307,15 @@ class ThreadWatch(Listener):
 
         return task
 
+    def arriving(self, items, every):
+        """`items` one by one, each `every` seconds on the clock after the one before, as jobs come
+        from a network: a generator for the learner's code to loop over."""
+        for item in items:
+            if self.clock.is_learner():
+                self.clock.wait(Waiting.TASK, "arrival", timeout=every, where=self.where(sys._getframe(1)))
+            self._record(Kind.CAME, label=str(item))
+            yield item
+
     def calls(self, body, label, seconds=1):
         """Wrap `body` so that each call of it is recorded, and lasts `seconds` on the clock."""
 
@@ -388,6 +400,8 @@ def _patched(watch, switch_threads_often, processes):
         patch.setattr(os, "_exit", _exit)
         if not processes:
             patch.setattr(multiprocessing.process.BaseProcess, "start", start)
+            for question in ("empty", "full", "qsize"):
+                patch.setattr(queue.Queue, question, _recorded_question(watch, getattr(queue.Queue, question)))
         if switch_threads_often:
             threading.settrace(watch._trace_kata_frames)
         try:
@@ -401,6 +415,19 @@ def _patched(watch, switch_threads_often, processes):
                 for name, (owner, attribute, hook) in hooks.items()
                 if getattr(owner, attribute) is not hook
             ]
+
+
+def _recorded_question(watch, ask):
+    """A queue's empty(), full() or qsize() that records each question asked, and the answer."""
+
+    @functools.wraps(ask)
+    def asked(queue, *args, **kwargs):
+        answer = ask(queue, *args, **kwargs)
+        if watch.clock.is_learner():
+            watch._record(Kind.POLLED, text=f"{ask.__name__}()", label=repr(answer))
+        return answer
+
+    return asked
 
 
 class _RecordingStdout:

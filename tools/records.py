@@ -24,6 +24,8 @@ class Kind(StrEnum):
     LOCK = "lock"  # the kata file made a lock
     READ = "read"  # a thread read a shared global
     WROTE = "wrote"  # a thread wrote a shared global
+    CAME = "came"  # an item of the input the test hands in came, after its time on the clock
+    POLLED = "polled"  # a thread asked a queue empty(), full() or qsize(): `text` the question, `label` the answer
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Run:
     defined: Where | None = None  # where the kata file defines the function the test ran
     warnings: list[str] = field(default_factory=list)  # what Python warned of, in a run with processes
     unlocked_write: Where | None = None  # the first write to a global by a started thread holding no lock
+    left_waiting: list = field(default_factory=list)  # the clock's waits of threads still waiting after it returned
 
     @property
     def its_code(self):

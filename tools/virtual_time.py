@@ -393,6 +393,7 @@ class WatchedCondition:
         self._lock = lock if lock is not None else WatchedRLock(clock, made_at)
         self.made_at = made_at
         self.made_for = made_for
+        self.owner = None
         self._waiters = deque()
         self.acquire = self._lock.acquire
         self.release = self._lock.release
@@ -538,7 +539,10 @@ def on_the_clock(clock):
 
     def condition(frame, lock=None):
         where = listener.where(frame)
-        return WatchedCondition(clock, lock, where, made_for(frame) or "Condition")
+        made = WatchedCondition(clock, lock, where, made_for(frame) or "Condition")
+        if made.made_for != "Condition":
+            made.owner = frame.f_locals["self"]  # the Queue, Event, ... it serves: which of its conditions it is
+        return made
 
     hooks = {
         "threading.Thread.__init__": (threading.Thread, "__init__", init),
