@@ -131,6 +131,20 @@ MISTAKES = {
     "07_workers_and_a_queue/starts_the_workers_after_the_jobs_came": (
         "photo1.jpg came at 1.5 s, yet its work began only at 10.5 s."
     ),
+    "08_stop_a_thread/beats_without_a_thread": "beat() ran in MainThread, the program's own thread:",
+    "08_stop_a_thread/daemon_instead_of_join": (
+        "stop_beating() returned at 12 s without waiting for it to end, so the program\ncannot know it has.\n"
+        "daemon=True does not stop a thread"
+    ),
+    "08_stop_a_thread/flag_checked_after_a_long_sleep": (
+        "stop_beating() was called at 12 s, but returned only at 15 s, 3 s later.\n"
+        "Thread-3 (keep_beating) was asleep in\n"
+        "  tests/mistakes/08_stop_a_thread/flag_checked_after_a_long_sleep.py:18  time.sleep(every)"
+    ),
+    "08_stop_a_thread/sleeps_then_checks_the_event": "sleeps_then_checks_the_event.py:17  time.sleep(every)",
+    "08_stop_a_thread/stops_without_joining": "Nothing joins Thread-2 (keep_beating), started at",
+    "08_stop_a_thread/join_with_a_timeout": "join(timeout=0.5) gave up at 8.5 s, while beat was still running",
+    "08_stop_a_thread/waits_before_the_first_beat": "The beats came at 5 s and 10 s; with every=5 they should come",
 }
 
 # Variants that use what only a later Python has.

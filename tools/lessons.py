@@ -918,3 +918,122 @@ def expect_workers_stopped_and_joined(run):
                 " after telling them to stop.",
                 started.where,
             )
+
+
+# --- kata 08: stop a thread when told ---------------------------------------------------------
+
+
+def expect_beats_in_the_background(run, every, until):
+    """start_beating() returned at once, and a thread of its own called beat() at 0 s and then every
+    `every` seconds, up to `until`, when the program asked it to stop."""
+    beats = run.calls_of("beat")
+    here = next((call for call in beats if call.thread is run.caller), None)
+    if here is not None:
+        fail_with_picture(
+            run,
+            f"beat() ran in {run.caller.name}, the program's own thread:\n  {here.begin.where}\nstart_beating()"
+            " should start a thread that beats, and return at once, so that the program goes on with its work.",
+            here.begin.where,
+        )
+    started = run.of(Kind.START)
+    if not started:
+        fail("start_beating() started no thread: make a threading.Thread that beats, and start() it.")
+    if not beats:
+        fail_with_picture(run, f"The thread started at\n  {started[0].where}\nnever called beat().", started[0].where)
+    came = [call.begin.at for call in beats if call.begin.at <= until]
+    expected = [step * every for step in range(int(until // every) + 1)]
+    if came != expected:
+        fail_with_picture(
+            run,
+            f"The beats came at {_listed([_seconds(at) for at in came])}; with every={every} they should come at"
+            f" {_listed([_seconds(at) for at in expected])}: one right away, then one every {every} seconds,"
+            f" until the program asks the thread to stop at {_seconds(until)}. The thread beats at\n"
+            f"  {beats[0].begin.where}",
+            beats[0].begin.where,
+        )
+
+
+def expect_stopped_at_once(run, asked_at):
+    """stop_beating(), called at `asked_at` while the thread waited between beats, returned at once."""
+    if run.returned.at <= asked_at:
+        return
+    late = run.returned.at - asked_at
+    message = (
+        f"stop_beating() was called at {_seconds(asked_at)}, but returned only at {_seconds(run.returned.at)},"
+        f" {_seconds(late)} later."
+    )
+    slept = [
+        event
+        for event in run.of(Kind.SLEEP)
+        if event.thread is not run.caller and event.at <= asked_at and event.at + float(event.text) > asked_at
+    ]
+    if slept:
+        sleep = slept[-1]
+        message += (
+            f" {sleep.thread.name} was asleep in\n  {sleep.where}\nsince {_seconds(sleep.at)}, and saw that it"
+            " was asked to stop only when the sleep was over. Wait between beats with stop.wait(every) instead:"
+            " it waits as long, and returns the moment another thread calls stop.set()."
+        )
+        fail_with_picture(run, message, sleep.where)
+    fail_with_picture(
+        run,
+        message + " The thread was waiting between beats: let its wait end the moment it is asked to stop"
+        " (stop.wait(every), and stop.set() in stop_beating()).",
+    )
+
+
+def expect_stopped_and_joined(run):
+    """No beat began after stop_beating() returned, and every thread had ended and been joined by then."""
+    after = next((call for call in run.calls_of("beat") if call.begin.seq > run.returned.seq), None)
+    for start in run.of(Kind.START):
+        thread = start.other
+        if _joined(run, thread):
+            continue
+        if after is not None and after.thread is thread:
+            message = (
+                f"A beat began at {_seconds(after.begin.at)}, after stop_beating() had returned at"
+                f" {_seconds(run.returned.at)}: {thread.name}, started at\n  {start.where}\nwas never told to"
+                " stop."
+            )
+            if start.label == "daemon":
+                message += f"\n{_DAEMON}"
+            fail_with_picture(run, message + "\n" + _TELL_AND_JOIN, start.where)
+        fail_with_picture(
+            run,
+            f"Nothing joins {thread.name}, started at\n  {start.where}\nstop_beating() returned at"
+            f" {_seconds(run.returned.at)} without waiting for it to end, so the program cannot know it has."
+            + (f"\n{_DAEMON}" if start.label == "daemon" else "")
+            + "\nCall join() on the thread after telling it to stop.",
+            start.where,
+        )
+
+
+def expect_no_beat_cut_off(run):
+    """No beat was still going on when stop_beating() returned."""
+    cut = next((call for call in run.calls_of("beat") if call.begin.seq < run.returned.seq < call.ends_at_seq), None)
+    if cut is None:
+        return
+    start = next((event for event in run.of(Kind.START) if event.other is cut.thread), None)
+    if start is not None and start.label == "daemon" and not _joined(run, cut.thread):
+        fail_with_picture(
+            run,
+            f"stop_beating() returned at {_seconds(run.returned.at)}, and the program ended, in the middle of a"
+            f" beat (it ran from {_seconds(cut.begin.at)} to {_seconds(cut.ends_at)}); {cut.thread.name}, started"
+            f" at\n  {start.where}\nis a daemon. {_DAEMON}\n{_TELL_AND_JOIN}",
+            start.where,
+        )
+    where, message = _not_waited_for(run, cut)
+    fail_with_picture(run, message, where)
+
+
+def _joined(run, thread):
+    return any(event.other is thread and event.ended and event.seq < run.returned.seq for event in run.of(Kind.JOINED))
+
+
+_DAEMON = (
+    "daemon=True does not stop a thread: it lets the program end without waiting for it, and the thread is"
+    " then killed wherever it is, in the middle of a beat maybe."
+)
+_TELL_AND_JOIN = (
+    "Tell the thread to stop (an Event that stop_beating() sets, and the thread checks between beats), then join() it."
+)

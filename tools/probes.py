@@ -81,12 +81,17 @@ class ThreadWatch(Listener):
 
     def on_create(self, thread, arguments, frame):
         bound = _THREAD_PARAMETERS.bind(thread, *arguments[0], **arguments[1]).arguments
+        if bound.get("daemon") is None and threading.current_thread() is self._run.caller:
+            # Not a daemon, as a thread made by a program's main thread is not: the test's stand-in for the
+            # main thread is one, and only what the learner's code asks for shows when the thread starts.
+            thread.daemon = False
         self._run.given[thread] = Given(
             bound.get("target"), bound.get("args", ()), bound.get("kwargs"), self.where(frame)
         )
 
     def on_start(self, thread):
-        self._record(Kind.START, other=thread)
+        # Before the clock makes every thread a daemon: whether the learner's code made it one.
+        self._record(Kind.START, other=thread, label="daemon" if thread.daemon else "")
 
     def on_join(self, thread, timeout):
         self._record(Kind.JOIN, other=thread, text="" if timeout is None else f"{timeout:g}")

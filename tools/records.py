@@ -53,6 +53,11 @@ class TaskCall:
     def ends_at(self):
         return self.end.at if self.end else float("inf")
 
+    @property
+    def ends_at_seq(self):
+        """The place of its end among the run's events: after all of them if it never ended."""
+        return self.end.seq if self.end else float("inf")
+
 
 @dataclass(frozen=True)
 class Given:
