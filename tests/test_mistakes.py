@@ -145,6 +145,16 @@ MISTAKES = {
     "08_stop_a_thread/stops_without_joining": "Nothing joins Thread-2 (keep_beating), started at",
     "08_stop_a_thread/join_with_a_timeout": "join(timeout=0.5) gave up at 8.5 s, while beat was still running",
     "08_stop_a_thread/waits_before_the_first_beat": "The beats came at 5 s and 10 s; with every=5 they should come",
+    "09_futures_and_errors/result_without_try": (
+        "  at tests/mistakes/09_futures_and_errors/result_without_try.py:19  pages[name] = future.result()\n"
+        "That is the error one fetch raised, and it stopped everything: future.result()"
+    ),
+    "09_futures_and_errors/one_try_around_the_loop": "one try around the whole loop stops at the first\nerror",
+    "09_futures_and_errors/as_completed_order": "pages lists the names as sport, weather, home, the order the",
+    "09_futures_and_errors/plain_threads_lose_the_error": "crashed with ConnectionError: news: no answer",
+    "09_futures_and_errors/keeps_the_message_not_the_error": "errors['news'] is 'news: no answer', a str;",
+    "09_futures_and_errors/try_around_submit": "try_around_submit.py:24  pages[name] = future.result()",
+    "09_futures_and_errors/none_for_a_failed_page": "pages has 'news': None, but its fetch raised an error.",
 }
 
 # Variants that use what only a later Python has.

@@ -1037,3 +1037,106 @@ _DAEMON = (
 _TELL_AND_JOIN = (
     "Tell the thread to stop (an Event that stop_beating() sets, and the thread checks between beats), then join() it."
 )
+
+
+# --- kata 09: futures and their errors --------------------------------------------------------
+
+
+def catch_each_result(error):
+    """For watch.run(explain_error=...): what to do about an error one of the fetches raised."""
+    if not isinstance(error, ConnectionError):
+        return None
+    if _raised_by_a_future(error):
+        return (
+            "That is the error one fetch raised, and it stopped everything: future.result() raises the"
+            " task's error again in the thread that asks. Catch it around each result() (try: ... except"
+            " Exception as error:), keep it in errors under its name, and go on with the others."
+        )
+    return (
+        "That is the error one fetch raised, and it stopped everything. Run the fetches in a pool and catch"
+        " each one's error where you collect its result: future.result() raises the task's error again in the"
+        " thread that asks. Keep it in errors under its name, and go on with the others."
+    )
+
+
+def _raised_by_a_future(error):
+    traceback = error.__traceback__
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if code.co_name in ("result", "result_iterator") and "concurrent" in code.co_filename:
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def expect_pages_and_errors(run, names, failing):
+    """The function returned (pages, errors): a page for each name whose fetch worked, and the error
+    itself for each name in `failing`."""
+    value = run.value
+    if not (isinstance(value, tuple | list) and len(value) == 2 and all(isinstance(part, dict) for part in value)):
+        fail(
+            f"{run.function} returned {value!r}; return (pages, errors), two dicts: {{name: page}} and"
+            f" {{name: the error its fetch raised}}.{run.its_code}",
+            run.defined,
+        )
+    pages, errors = value
+    worked = [name for name in names if name not in failing]
+    wrong = next((name for name in failing if name in pages), None)
+    if wrong is not None:
+        fail(
+            f"pages has {wrong!r}: {pages[wrong]!r}, but its fetch raised an error. Leave it out of pages,"
+            f" and put its error in errors.{run.its_code}",
+            run.defined,
+        )
+    missing = [name for name in worked if name not in pages]
+    if missing:
+        first_error = min((names.index(name) for name in failing), default=len(names))
+        message = f"pages has no page for {_listed(missing)}, though {'its' if len(missing) == 1 else 'their'} fetch"
+        message += " worked."
+        if failing and all(names.index(name) > first_error for name in missing):
+            message += (
+                f" They come after {names[first_error]}, whose fetch raised: one try around the whole loop stops"
+                " at the first error, and the results after it are lost. Put the try around each result()."
+            )
+        fail(message + run.its_code, run.defined)
+    for name in worked:
+        if pages[name] != f"page of {name}":
+            fail(
+                f"pages[{name!r}] is {pages[name]!r}; fetch({name!r}) returned {f'page of {name}'!r}.{run.its_code}",
+                run.defined,
+            )
+    unknown = [name for name in errors if name not in failing]
+    if unknown:
+        fail(
+            f"errors has {_listed(list(map(repr, unknown)))}, whose fetch raised nothing. Put in errors only the"
+            f" names whose fetch raised.{run.its_code}",
+            run.defined,
+        )
+    for name in failing:
+        if name not in errors:
+            fail(
+                f"errors has nothing for {name!r}, whose fetch raised ConnectionError('{name}: no answer'). Catch"
+                f" the error around its result(), and keep it: errors[name] = error.{run.its_code}",
+                run.defined,
+            )
+        if not isinstance(errors[name], ConnectionError):
+            fail(
+                f"errors[{name!r}] is {errors[name]!r}, a {type(errors[name]).__name__}; keep the error itself,"
+                " the ConnectionError its fetch raised: except Exception as error: errors[name] = error."
+                + run.its_code,
+                run.defined,
+            )
+
+
+def expect_in_the_order_of_names(run, names):
+    """pages and errors list their names in the order of `names`."""
+    for what, found in zip(("pages", "errors"), run.value, strict=True):
+        expected = [name for name in names if name in found]
+        if list(found) != expected:
+            fail(
+                f"{what} lists the names as {', '.join(found)}, the order the fetches finished in; list them in"
+                f" the order of names: {', '.join(expected)}. Keep the futures in a dict by name (or a list), in"
+                " the order of names, and read their results from it: as_completed() gives them in the order"
+                f" they finish.{run.its_code}",
+                run.defined,
+            )

@@ -87,7 +87,9 @@ class Listener:
         pass
 
     def on_crash(self, thread, error):
-        pass
+        # What Python does with an exception that ends a thread: hand it to threading.excepthook,
+        # which prints it (an example shows that it is lost there).
+        threading.excepthook(threading.ExceptHookArgs((type(error), error, error.__traceback__, thread)))
 
     def on_made(self, primitive, frame):
         pass
