@@ -31,6 +31,10 @@ def fetch_all(names, fetch=fetch):
 
 
 if __name__ == "__main__":
-    pages, errors = fetch_all(["home", "news", "weather"])
-    print(pages)
-    print(errors)
+    try:
+        pages, errors = fetch_all(["home", "news", "weather"])
+    except ConnectionError as error:
+        print(f"fetch_all() stopped at the first error: {error!r}")
+    else:
+        print(pages)
+        print(errors)
