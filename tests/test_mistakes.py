@@ -155,6 +155,16 @@ MISTAKES = {
     "09_futures_and_errors/keeps_the_message_not_the_error": "errors['news'] is 'news: no answer', a str;",
     "09_futures_and_errors/try_around_submit": "try_around_submit.py:24  pages[name] = future.result()",
     "09_futures_and_errors/none_for_a_failed_page": "pages has 'news': None, but its fetch raised an error.",
+    "12_at_most_n_at_once/semaphore_per_thread": "makes a new Semaphore each time it runs (7 in this run)",
+    "12_at_most_n_at_once/lock_instead_of_a_semaphore": (
+        "makes a Lock, which lets one thread in at a time. A threading.Semaphore(at_most)\nlets 3 in"
+    ),
+    "12_at_most_n_at_once/acquire_without_release_on_error": (
+        "for `limit` (the Semaphore made at line 14), and nothing is left to release\n  it."
+    ),
+    "12_at_most_n_at_once/three_places_whatever_at_most_says": "makes the semaphore with 3 places; give it at_most",
+    "12_at_most_n_at_once/semaphore_around_start": "but not every download takes a place in it",
+    "12_at_most_n_at_once/batches_joined_one_by_one": "Its thread was started only at 3 s, after",
 }
 
 # Variants that use what only a later Python has.

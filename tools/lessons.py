@@ -639,6 +639,11 @@ def deadlock_lesson(run, waits, finished):
     in_get = _stuck_in_get(run, waits, finished)
     if in_get:
         lines.append(in_get)
+    elif any(getattr(wait.on, "made_for", None) in ("Semaphore", "BoundedSemaphore") for wait in waits):
+        lines.append(
+            "A place taken from a semaphore must be given back: every acquire() needs its release(), even when"
+            " the work raises. `with limit:` gives the place back at the end of the block, even on an error."
+        )
     elif any(wait.kind == Waiting.LOCK and _held_for_good(wait.on, waits, finished) for wait in waits):
         lines.append(
             "A lock that is taken must be given back: every acquire() needs its release()."
@@ -1140,3 +1145,120 @@ def expect_in_the_order_of_names(run, names):
                 f" they finish.{run.its_code}",
                 run.defined,
             )
+
+
+# --- kata 12: at most N at once, with a Semaphore -----------------------------------------------
+
+
+def expect_downloaded_once_each(run, files, failing):
+    """Every file was downloaded once, in a thread other than the caller's, and the function returned
+    {file: what download(file) returned}, with the OSError itself for each file in `failing`."""
+    for file in files:
+        calls = run.calls_of(file)
+        if not calls:
+            fail(f"{run.function} never downloaded {file}." + run.its_code, run.defined)
+        if len(calls) > 1:
+            fail_with_picture(run, f"{file} was downloaded {_times(len(calls))}; once is enough.", calls[1].begin.where)
+        if calls[0].thread is run.caller:
+            fail_with_picture(run, _ran_in_caller(run, calls[0]), calls[0].begin.where)
+    results = run.value
+    if not isinstance(results, dict):
+        fail(f"{run.function} returned {results!r}; return {{file: what download(file) returned}}." + run.its_code)
+    for file in files:
+        got = results.get(file, "nothing")
+        if file in failing:
+            if not isinstance(got, OSError):
+                fail(
+                    f"{run.function} gives {got!r} for {file}, whose download raised OSError('{file}: connection"
+                    " reset'). Catch it in the thread (except OSError as error:) and make the error itself"
+                    f" the file's result.{run.its_code}",
+                    run.defined,
+                )
+        elif got != f"saved {file}":
+            fail(
+                f"{run.function} gives {got!r} for {file}; download({file!r}) returned {f'saved {file}'!r}."
+                + run.its_code,
+                run.defined,
+            )
+
+
+def _running_over_time(run, files):
+    """[(time, the labels running from then on)] at every begin and end of a download, in order."""
+    running, moments = [], []
+    for event in run.events:
+        if event.kind in (Kind.BEGIN, Kind.END) and event.label in files:
+            if event.kind == Kind.BEGIN:
+                running.append(event.label)
+            else:
+                running.remove(event.label)
+            moments.append((event.at, list(running)))
+    return moments
+
+
+def expect_at_most_at_once(run, files, at_most):
+    """Never more than `at_most` downloads at one moment on the clock."""
+    at, running = max(_running_over_time(run, files), key=lambda moment: len(moment[1]), default=(0, []))
+    if len(running) <= at_most:
+        return
+    message = f"{len(running)} downloads ran at once at {_seconds(at)} ({_listed(running)}); at most {at_most} may."
+    made = run.of(Kind.SEMAPHORE)
+    places = {id(semaphore): getattr(semaphore, "_value", None) for semaphore, _ in run.semaphores}
+    if len(made) > 1:
+        message += (
+            f"\n  {made[0].where}\nmakes a new {made[0].text} each time it runs ({len(made)} in this run): every"
+            " thread takes a place in one of its own, so nobody ever waits. Make one semaphore, before the"
+            " threads start, and let them all share it."
+        )
+    elif made:
+        semaphore, where = run.semaphores[0]
+        size = places[id(semaphore)]
+        message += f"\n  {where}\nmakes the semaphore"
+        message += (
+            f" with {size} places; give it at_most places: threading.Semaphore(at_most)."
+            if size is not None and size != at_most
+            else ", but not every download takes a place in it: put `with limit:` around the download."
+        )
+    else:
+        message += (
+            f"\nNothing limits them: make one threading.Semaphore(at_most), and let each thread take a place"
+            f" in it (with limit:) around its download.{run.its_code}"
+        )
+    fail_with_picture(run, message, made[0].where if made else run.defined)
+
+
+def expect_no_place_left_empty(run, files, at_most):
+    """Whenever fewer than `at_most` downloads ran, no file was left waiting for a place."""
+    begun = {call.label: call.begin.at for call in run.calls if call.label in files}
+    moments = _running_over_time(run, files)
+    for (at, running), (until, _) in zip(moments, moments[1:], strict=False):
+        waiting = [file for file in files if begun.get(file, float("inf")) >= until > at]
+        if len(running) >= at_most or not waiting:
+            continue
+        file = min(waiting, key=lambda name: begun[name])
+        message = (
+            f"From {_seconds(at)} to {_seconds(until)} only {len(running)} download{'s' if len(running) != 1 else ''}"
+            f" ran, while {file} waited (it began at {_seconds(begun[file])}): a place stood empty."
+        )
+        locks = run.of(Kind.LOCK)
+        started = next((e for e in run.of(Kind.START) if e.other is run.calls_of(file)[0].thread), None)
+        join = next((e for e in run.of(Kind.JOIN) if e.thread is run.caller and started and e.seq < started.seq), None)
+        if locks and not run.of(Kind.SEMAPHORE):
+            where = locks[0].where
+            message += (
+                f"\n  {where}\nmakes a {locks[0].text}, which lets one thread in at a time. A"
+                f" threading.Semaphore(at_most) lets {at_most} in: use one instead."
+            )
+        elif join is not None:
+            where = join.where
+            message += (
+                f" Its thread was started only at {_seconds(started.at)}, after\n  {where}\nhad waited for"
+                f" another thread to end. Start every thread at once, and let the semaphore hold them back: each"
+                " takes a place the moment one is given back."
+            )
+        else:
+            where = run.defined
+            message += (
+                " Each thread should take a place the moment one is given back: start every thread at once,"
+                f" and let `with limit:` around the download do the waiting.{run.its_code}"
+            )
+        fail_with_picture(run, message, where)

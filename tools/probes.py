@@ -119,6 +119,10 @@ class ThreadWatch(Listener):
         if frame.f_code.co_filename == self._kata_filename and isinstance(primitive, WatchedLock):
             self.made.append(primitive)
             self._record(Kind.LOCK, where=Where(self.kata_file, frame.f_lineno), text=primitive.kind)
+        elif getattr(primitive, "made_for", None) in ("Semaphore", "BoundedSemaphore") and primitive.made_at:
+            # Made inside threading.Semaphore(), which the kata file called at made_at.
+            self._run.semaphores.append((primitive.owner, primitive.made_at))
+            self._record(Kind.SEMAPHORE, where=primitive.made_at, text=primitive.made_for)
 
     # --- running learner code --------------------------------------------------------------
 

@@ -22,6 +22,7 @@ class Kind(StrEnum):
     CRASH = "crash"  # an exception ended a thread
     RETURN = "return"  # the learner's function returned (or raised)
     LOCK = "lock"  # the kata file made a lock
+    SEMAPHORE = "semaphore"  # the kata file made a Semaphore or BoundedSemaphore
     READ = "read"  # a thread read a shared global
     WROTE = "wrote"  # a thread wrote a shared global
     CAME = "came"  # an item of the input the test hands in came, after its time on the clock
@@ -88,6 +89,7 @@ class Run:
     defined: Where | None = None  # where the kata file defines the function the test ran
     warnings: list[str] = field(default_factory=list)  # what Python warned of, in a run with processes
     unlocked_write: Where | None = None  # the first write to a global by a started thread holding no lock
+    semaphores: list = field(default_factory=list)  # (semaphore, where) for each one the kata file made
     left_waiting: list = field(default_factory=list)  # the clock's waits of threads still waiting after it returned
 
     @property
