@@ -59,6 +59,7 @@ class ThreadWatch(Listener):
         self._shared_globals = set()  # globals the kata's code writes
         self.got_stuck = False
         self.made = []  # the locks the kata file made, in order
+        self._daemon_asked = {}  # thread -> (its daemon flag when made, whether daemon=True was passed)
         self.replaced_hooks = []  # (name, what replaced it): learner code that swapped the watch's hooks
 
     # --- recording -------------------------------------------------------------------------
@@ -81,17 +82,19 @@ class ThreadWatch(Listener):
 
     def on_create(self, thread, arguments, frame):
         bound = _THREAD_PARAMETERS.bind(thread, *arguments[0], **arguments[1]).arguments
-        if bound.get("daemon") is None and threading.current_thread() is self._run.caller:
-            # Not a daemon, as a thread made by a program's main thread is not: the test's stand-in for the
-            # main thread is one, and only what the learner's code asks for shows when the thread starts.
-            thread.daemon = False
+        # Whether the learner's code asks for a daemon: daemon=True here, or thread.daemon = True before start().
+        # A thread inherits the flag from the one that makes it, and the test's stand-in for the main thread
+        # is a daemon, as a program's main thread is not.
+        self._daemon_asked[thread] = (thread.daemon, bool(bound.get("daemon")))
         self._run.given[thread] = Given(
             bound.get("target"), bound.get("args", ()), bound.get("kwargs"), self.where(frame)
         )
 
     def on_start(self, thread):
         # Before the clock makes every thread a daemon: whether the learner's code made it one.
-        self._record(Kind.START, other=thread, label="daemon" if thread.daemon else "")
+        made, asked = self._daemon_asked.get(thread, (thread.daemon, thread.daemon))
+        daemon = thread.daemon if thread.daemon != made else asked
+        self._record(Kind.START, other=thread, label="daemon" if daemon else "")
 
     def on_join(self, thread, timeout):
         self._record(Kind.JOIN, other=thread, text="" if timeout is None else f"{timeout:g}")
