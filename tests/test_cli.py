@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import GIT_IDENTITY
 from tools.benchmark import SPINS_FOREVER
-from tools.registry import ROOT, SOLUTIONS_DIR, katas, learner_file
+from tools.registry import ROOT, SOLUTIONS_DIR, katas, learner_file, parts
 from tools.terminal import Terminal, environment_for
 
 KATAS = katas()
@@ -40,7 +40,7 @@ def test_every_command_has_help(command):
 
 
 @pytest.mark.parametrize(
-    "command", [["hint", "7"], ["reset", "nope", "--yes"], ["verify", "threads"], ["mutants", "threads"]]
+    "command", [["hint", "99"], ["reset", "nope", "--yes"], ["verify", "threads"], ["mutants", "threads"]]
 )
 def test_an_unknown_kata_is_a_clear_error(command):
     result = tools(*command)
@@ -95,6 +95,12 @@ def test_progress_shows_where_the_learner_stands(learner_copy):
     assert f"1/{len(KATAS)} solved" in result.stdout
     assert "02 One thread per task, for any number of tasks     <- you are here" in result.stdout
     assert "\033[" not in result.stdout  # not a terminal: no colour
+    listed = parts()
+    headings = [line.strip() for line in result.stdout.splitlines() if line.startswith(" Part ")]
+    assert headings == [str(part) for part, _ in listed]
+    if len(listed) > 1:
+        by_part = ", ".join(f"part {part.number}: {int(part.number == 1)}/{len(its)}" for part, its in listed)
+        assert f"1/{len(KATAS)} solved ({by_part})" in result.stdout
 
 
 @pytest.mark.parametrize("no_color, coloured", [({}, True), ({"NO_COLOR": "1"}, False)])
@@ -153,6 +159,8 @@ def solve(copy, *names):
         (copy / learner_file(name)).write_text((SOLUTIONS_DIR / f"{name}.py").read_text())
 
 
+# verify runs pytest twice for every kata: with ten katas that is past pytest.ini's 10 s backstop.
+@pytest.mark.timeout(300)
 def test_verify_judges_the_starters_from_git_in_a_learners_copy_with_every_kata_solved(learner_copy):
     solve(learner_copy, *(kata.name for kata in KATAS))
     git(learner_copy, "switch", "-q", "-c", "my-solutions")
@@ -163,12 +171,15 @@ def test_verify_judges_the_starters_from_git_in_a_learners_copy_with_every_kata_
     assert f"{'katas/katas.toml':<{width}} lists every kata folder; each complete, hinted  ok" in result.stdout
     for kata in KATAS:
         assert f"{kata.name:<{width}} starter fails: yes  solution passes: yes  ok" in result.stdout
+    assert [line for line in result.stdout.splitlines() if line.startswith("Part ")] == [
+        str(part) for part, _ in parts()
+    ]
 
 
 def test_verify_reports_each_problem_of_the_registry_as_a_whole(learner_copy):
     registry = learner_copy / "katas" / "katas.toml"
     text = registry.read_text().replace("test_main_waits_for_both_threads =", "test_main_waits =")
-    registry.write_text(text + '\n[[kata]]\nname = "07_pools"\ntitle = "Pools"\n')
+    registry.write_text(text + '\n[[kata]]\npart = 2\nname = "13_pools"\ntitle = "Pools"\n')
     (learner_copy / "katas" / "06_queues").mkdir()
     (learner_copy / "katas" / "06_queues" / "README.md").write_text("# 06\n")
     (learner_copy / "katas" / "03_race_condition" / "example.py").unlink()
@@ -181,7 +192,7 @@ def test_verify_reports_each_problem_of_the_registry_as_a_whole(learner_copy):
     for problem in [
         "katas/katas.toml PROBLEM",
         'katas/06_queues/ is not in katas/katas.toml: add a [[kata]] with name = "06_queues", or remove the folder.',
-        "katas/katas.toml lists 07_pools, but there is no folder katas/07_pools/.",
+        "katas/katas.toml lists 13_pools, but there is no folder katas/13_pools/.",
         "katas/03_race_condition/ has no example.py: every kata folder has README.md, example.py, kata.py,"
         " test_kata.py.",
         "04_lock has no reference solution: write tests/solutions/04_lock.py.",
@@ -242,6 +253,7 @@ WHAT_WE_PRINT = [
 ]
 
 
+@pytest.mark.timeout(300)  # verify among them: pytest twice for every kata
 @pytest.mark.parametrize("command", WHAT_WE_PRINT, ids=" ".join)
 def test_what_we_print_fits_100_columns_even_on_a_wider_terminal(learner_copy, command):
     solve(learner_copy, "01_start_and_join")

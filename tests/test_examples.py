@@ -36,3 +36,17 @@ def test_the_example_prints_what_the_lesson_says(kata):
         assert numbers_as_n(result.stdout.replace("GIL off", "GIL on")) == numbers_as_n(block.group(2))
     else:
         assert result.stdout == block.group(2)
+
+
+def test_on_the_clock_a_threads_error_is_printed_as_python_prints_it(tmp_path):
+    """An example that shows an exception lost in a thread must show it on the clock too."""
+    program = tmp_path / "crash.py"
+    program.write_text(
+        "import threading\n\n\ndef fail():\n    raise ValueError('lost')\n\n\n"
+        "thread = threading.Thread(target=fail)\nthread.start()\nthread.join()\nprint('joined')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.virtual_time", program], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout == "joined\n"
+    assert "Exception in thread" in result.stderr and "ValueError: lost" in result.stderr

@@ -1,5 +1,7 @@
 """Plain pytest focuses on the first unsolved kata; naming a kata or KATAS_ALL=1 shows everything."""
 
+import pytest
+
 from tests.conftest import run_pytest, run_tools
 from tools.registry import SOLUTIONS_DIR, katas, learner_file
 
@@ -53,6 +55,7 @@ def shown_hint(output):
     return flat.split("Hint (this check has failed ", 1)[1].split(" Another hint:")[0] if "Hint (" in flat else None
 
 
+@pytest.mark.timeout(120)  # six runs of every kata: past pytest.ini's 10 s backstop on a busy machine
 def test_the_first_hint_comes_after_three_failing_runs_of_the_learners_code_not_of_the_starter(learner_copy):
     starter_runs = [run_pytest(cwd=learner_copy).stdout for _ in range(3)]
     assert [shown_hint(run) for run in starter_runs] == [None, None, None]
@@ -66,6 +69,7 @@ def test_the_first_hint_comes_after_three_failing_runs_of_the_learners_code_not_
     assert "Another hint: python -m tools hint" in runs[2]
 
 
+@pytest.mark.timeout(120)  # three runs of every kata
 def test_a_failing_check_shows_its_own_first_hint(learner_copy):
     """Threads started and joined, but "All done!" printed before the joins: the kata's last check fails."""
     kata = learner_copy / learner_file("01_start_and_join")

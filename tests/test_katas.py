@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests.conftest import run_pytest
-from tools.registry import KATAS_DIR, ROOT, katas, problems
+from tools.registry import KATAS_DIR, ROOT, RegistryError, katas, parts, problems
 
 KATAS = katas()
 BY_NAME = pytest.mark.parametrize("kata", KATAS, ids=[kata.name for kata in KATAS])
@@ -21,6 +21,47 @@ def test_the_registry_lists_every_kata_folder_in_order():
 def test_the_registry_as_a_whole_has_no_problems():
     """What `python -m tools verify` checks before it judges any kata."""
     assert problems() == []
+
+
+def test_the_katas_come_in_parts_in_order_each_part_with_katas():
+    listed = parts()
+    assert [str(part) for part, _ in listed][:1] == ["Part 1: the lesson"]
+    assert [kata for _, its in listed for kata in its] == KATAS
+    assert all(its for _, its in listed)
+
+
+def registry_copy(tmp_path, toml):
+    (tmp_path / "katas").mkdir()
+    (tmp_path / "katas" / "katas.toml").write_text(toml)
+    return tmp_path
+
+
+def test_katas_listed_out_of_part_order_and_a_part_without_katas_are_problems(tmp_path):
+    root = registry_copy(
+        tmp_path,
+        '[[part]]\ntitle = "one"\n[[part]]\ntitle = "two"\n[[part]]\ntitle = "three"\n'
+        '[[kata]]\npart = 2\nname = "01_a"\ntitle = "A"\n[[kata]]\npart = 1\nname = "02_b"\ntitle = "B"\n',
+    )
+    found = problems(root)
+    assert "katas/katas.toml lists 02_b (part 1) after 01_a (part 2): list the katas part by part, in order." in found
+    assert "katas/katas.toml: Part 3: three has no katas." in found
+
+
+def test_a_kata_of_no_listed_part_makes_the_registry_unreadable(tmp_path):
+    root = registry_copy(tmp_path, '[[part]]\ntitle = "one"\n[[kata]]\npart = 2\nname = "01_a"\ntitle = "A"\n')
+    with pytest.raises(RegistryError, match="01_a has part = 2; give it the number of one of the"):
+        katas(root / "katas")
+
+
+def test_the_readme_table_lists_every_kata_under_its_part():
+    readme = (ROOT / "README.md").read_text()
+    table = [line for line in readme.split("\n## ")[0].splitlines() if line.startswith("| ")][1:]
+    shown = [row.split(" | ")[:2] for row in table]
+    expected = []
+    for part, its in parts():
+        expected.append(["|", f"**{part}**"])
+        expected += [[f"| {kata.number}", f"[`{kata.name}`](katas/{kata.name})"] for kata in its]
+    assert shown == expected
 
 
 def test_every_check_has_a_hint_and_every_hint_is_for_a_check():

@@ -9,6 +9,7 @@ another way lives in tests/variants/<kata>/<variant>.py.
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,65 @@ MISTAKES = {
     ),
     "05_lifecycle/returns_the_message": "start_twice() returned 'threads can only be started once', the error's",
     "05_lifecycle/sleep_instead_of_join": ("lifecycle() waited with time.sleep(0.2) instead:\n    12  time.sleep(0.2)"),
+    "07_workers_and_a_queue/one_sentinel_for_all_workers": (
+        "  Thread-1 (worker) waits at\n"
+        "    tests/mistakes/07_workers_and_a_queue/one_sentinel_for_all_workers.py:19  job = waiting.get()\n"
+        "  in get() for an item from `waiting` (the Queue made at line 15), which is\n  empty,"
+    ),
+    "07_workers_and_a_queue/polls_empty": (
+        "  tests/mistakes/07_workers_and_a_queue/polls_empty.py:18  while not waiting.empty():\n"
+        "asks the queue empty(), and it said True at 0 s"
+    ),
+    "07_workers_and_a_queue/gets_after_the_workers_are_done": (
+        "  in get() for an item from `done` (the Queue made at line 16), which is empty,"
+    ),
+    "07_workers_and_a_queue/returns_without_joining": (
+        "process_all() returned while photo1.jpg was still running in Thread-1 (worker)."
+    ),
+    "07_workers_and_a_queue/a_thread_per_job": "process_all() started 7 threads, one per job, for workers=2",
+    "07_workers_and_a_queue/joins_the_queue_not_the_workers": "process_all() returned while Thread-",
+    "07_workers_and_a_queue/join_right_after_start": "  for Thread-1 (worker) to end.",
+    "07_workers_and_a_queue/starts_the_workers_after_the_jobs_came": (
+        "photo1.jpg came at 1.5 s, yet its work began only at 10.5 s."
+    ),
+    "08_stop_a_thread/beats_without_a_thread": "beat() ran in MainThread, the program's own thread:",
+    "08_stop_a_thread/daemon_instead_of_join": (
+        "stop_beating() returned at 12 s without waiting for it to end, so the program\ncannot know it has.\n"
+        "daemon=True does not stop a thread"
+    ),
+    "08_stop_a_thread/flag_checked_after_a_long_sleep": (
+        "stop_beating() was called at 12 s, but returned only at 15 s, 3 s later.\n"
+        "Thread-3 (keep_beating) was asleep in\n"
+        "  tests/mistakes/08_stop_a_thread/flag_checked_after_a_long_sleep.py:18  time.sleep(every)"
+    ),
+    "08_stop_a_thread/sleeps_then_checks_the_event": "sleeps_then_checks_the_event.py:17  time.sleep(every)",
+    "08_stop_a_thread/stops_without_joining": "Nothing joins Thread-2 (keep_beating), started at",
+    "08_stop_a_thread/join_with_a_timeout": "join(timeout=0.5) gave up at 8.5 s, while beat was still running",
+    "08_stop_a_thread/waits_before_the_first_beat": "The beats came at 5 s and 10 s; with every=5 they should come",
+    "09_futures_and_errors/result_without_try": (
+        "  at tests/mistakes/09_futures_and_errors/result_without_try.py:19  pages[name] = future.result()\n"
+        "That is the error one fetch raised, and it stopped everything: future.result()"
+    ),
+    "09_futures_and_errors/one_try_around_the_loop": "one try around the whole loop stops at the first\nerror",
+    "09_futures_and_errors/as_completed_order": "pages lists the names as sport, weather, home, the order the",
+    "09_futures_and_errors/plain_threads_lose_the_error": "crashed with ConnectionError: news: no answer",
+    "09_futures_and_errors/keeps_the_message_not_the_error": "errors['news'] is 'news: no answer', a str;",
+    "09_futures_and_errors/try_around_submit": "try_around_submit.py:24  pages[name] = future.result()",
+    "09_futures_and_errors/none_for_a_failed_page": "pages has 'news': None, but its fetch raised an error.",
+    "12_at_most_n_at_once/semaphore_per_thread": "makes a new Semaphore each time it runs (7 in this run)",
+    "12_at_most_n_at_once/lock_instead_of_a_semaphore": (
+        "makes a Lock, which lets one thread in at a time. A threading.Semaphore(at_most)\nlets 3 in"
+    ),
+    "12_at_most_n_at_once/acquire_without_release_on_error": (
+        "for `limit` (the Semaphore made at line 14), and nothing is left to release\n  it."
+    ),
+    "12_at_most_n_at_once/three_places_whatever_at_most_says": "makes the semaphore with 3 places; give it at_most",
+    "12_at_most_n_at_once/semaphore_around_start": "but not every download takes a place in it",
+    "12_at_most_n_at_once/batches_joined_one_by_one": "Its thread was started only at 3 s, after",
 }
+
+# Variants that use what only a later Python has.
+NEEDS_PYTHON = {"07_workers_and_a_queue/queue_shutdown": (3, 13)}
 
 VARIANTS = sorted(
     path.relative_to(HERE / "variants").with_suffix("").as_posix() for path in HERE.glob("variants/*/*.py")
@@ -209,6 +268,8 @@ def test_the_race_is_caught_on_every_run(run_katas):
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("case", VARIANTS)
 def test_a_correct_solution_written_another_way_passes(case, run_katas):
+    if sys.version_info < NEEDS_PYTHON.get(case, (3,)):
+        pytest.skip(f"{case} needs Python {'.'.join(map(str, NEEDS_PYTHON[case]))}")
     kata, variant = kata_and_file(case, "variants")
     result = run_katas(kata, f"--kata-file={variant}", "--count", "20", "-q")
     assert result.returncode == 0, result.stdout[-3000:]

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import GIT_IDENTITY
 from tools.isolation import UNPRIVILEGED_USER
 from tools.pytest_plugin import sign
-from tools.registry import SOLUTIONS_DIR, katas, learner_file
+from tools.registry import SOLUTIONS_DIR, katas, learner_file, parts
 from tools.submission import _read_result, escape, escape_property, markdown_cell, markdown_code
 from tools.terminal import environment_for
 
@@ -107,6 +107,9 @@ def test_a_correct_kata_passes(pull_request):
     assert f"✅ **The check passes.** Progress: **1/{KATAS} solved**." in summary
     assert "| 01 Start two threads, then join them | yes | ✅ solved |  |" in summary
     assert "| 02 One thread per task, for any number of tasks |  | ❌ not yet |" in summary
+    assert [line for line in summary.splitlines() if line.startswith("| **Part ")] == [
+        f"| **{part}** | | | |" for part, _ in parts()
+    ]
     assert [line for line in annotations if line.startswith("::error")] == []
 
 

@@ -169,7 +169,11 @@ def verify(args):
     except registry.RegistryError:
         return 1
     all_good = not found
+    part = None
     for kata in chosen:
+        if kata.part != part:
+            part = kata.part
+            print(part)
         if not all(path.is_file() for path in (kata.kata_file, kata.folder / "test_kata.py", kata.solution)):
             all_good = False
             print(f"{kata.name:<{width}} not judged: its files are missing (see above)  {problem}")

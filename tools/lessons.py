@@ -12,6 +12,7 @@ import inspect
 import multiprocessing
 import os
 import pickle
+import queue
 import re
 import sys
 import threading
@@ -121,6 +122,7 @@ _WAITS_INSTEAD = {
     "is_set()": "the Event's wait()",
     "empty()": "the queue's get() or join()",
     "qsize()": "the queue's get() or join()",
+    "full()": "the queue's put()",
     "locked()": "acquire(), or `with lock:`,",
 }
 
@@ -136,7 +138,7 @@ def _busy_wait(run):
     last = again[-1]
     if last.at == first.at:
         return None  # it spun while the other threads went on, with no time passing on the clock
-    question = "is_alive()" if first.kind == Kind.ASKED else first.label
+    question = "is_alive()" if first.kind == Kind.ASKED else first.text
     return first.where, (
         f"{run.function} asked {question} again and again in a loop, without pausing,"
         f" from {_seconds(first.at)} until {_seconds(last.at)}:\n  {first.where}\n"
@@ -1055,7 +1057,15 @@ def deadlock_lesson(run, waits, finished):
     for wait in waits:
         lines.append(f"  {wait.thread.name} waits" + (f" at\n    {wait.where}" if wait.where else ""))
         lines.append(f"  {_waits_for(wait, finished)}")
-    if any(wait.kind == Waiting.LOCK and _held_for_good(wait.on, waits, finished) for wait in waits):
+    in_get = _stuck_in_get(run, waits, finished)
+    if in_get:
+        lines.append(in_get)
+    elif any(getattr(wait.on, "made_for", None) in ("Semaphore", "BoundedSemaphore") for wait in waits):
+        lines.append(
+            "A place taken from a semaphore must be given back: every acquire() needs its release(), even when"
+            " the work raises. `with limit:` gives the place back at the end of the block, even on an error."
+        )
+    elif any(wait.kind == Waiting.LOCK and _held_for_good(wait.on, waits, finished) for wait in waits):
         lines.append(
             "A lock that is taken must be given back: every acquire() needs its release()."
             " `with lock:` takes the lock and gives it back at the end of the block, even on an error."
@@ -1100,6 +1110,8 @@ def _waits_for(wait, finished):
             return f"for {made}, which {lock.owner.name} took{taken} and never released before it ended."
         return f"for {made}, which {lock.owner.name} took{taken} and holds."
     what = wait.on.made_for
+    if isinstance(wait.on.owner, queue.Queue):
+        return _waits_on_a_queue(wait, made)
     if what == "Event":
         return f"for {made} to be set, and nothing is left to set it."
     if what in ("Semaphore", "BoundedSemaphore"):
@@ -1119,3 +1131,570 @@ def _named(primitive):
     return (
         f"`{name.group(1)}` (the {kind} made at line {where.line})" if name else f"the {kind} made at line {where.line}"
     )
+
+
+# === Part 2: beyond the lesson ===============================================================
+# The wording of the part-two katas' checks, kept apart from part one's so that the two can be
+# read (and later split by topic) on their own.
+
+# --- kata 07: workers and a queue -------------------------------------------------------------
+
+
+def _waits_on_a_queue(wait, made):
+    """What a thread waits for on one of a queue.Queue's conditions, for the deadlock lesson."""
+    owner = wait.on.owner
+    if wait.on is owner.not_empty:
+        return f"in get() for an item from {made}, which is empty, and nothing is left to put one in."
+    if wait.on is owner.not_full:
+        return f"in put() for room in {made}, which is full, and nothing is left to take an item out."
+    return f"in join() of {made}, for task_done() calls that nothing is left to make."
+
+
+def _stuck_in_get(run, waits, finished):
+    """The closing line of a deadlock in which threads wait in a queue's get(), if any do."""
+    getting = [wait for wait in waits if _is_a_get(wait)]
+    if not getting:
+        return None
+    ended = [thread.name for thread in run.started_threads if thread in finished]
+    line = ""
+    if ended:
+        line = (
+            f"{_listed(ended)} {'has' if len(ended) == 1 else 'have'} ended, while"
+            f" {_listed([wait.thread.name for wait in getting])} still"
+            f" {'waits' if len(getting) == 1 else 'wait'} in get(). "
+        )
+    return line + (
+        "get() waits until there is an item to take, so once nothing more will be put in, it waits for ever."
+        " Take out only as many items as were put in. To stop workers, put one sentinel per worker after"
+        " the jobs (a worker stops at the one it takes, and that one is gone), or on Python 3.13+ call"
+        " shutdown() on the queue: get() then raises queue.ShutDown once it is empty."
+    )
+
+
+def _is_a_get(wait):
+    owner = getattr(wait.on, "owner", None)
+    return isinstance(owner, queue.Queue) and wait.on is owner.not_empty
+
+
+def expect_results(run, expected):
+    """The function returned `expected`, a dict {job: what work(job) returned}."""
+    late = next((call for call in run.calls if call.end is None or call.end.seq > run.returned.seq), None)
+    if late is not None:
+        where, message = _not_waited_for(run, late)
+        fail_with_picture(run, message + "\nThe results it returned were not all there yet.", where)
+    got = run.value
+    if got == expected:
+        return
+    if not isinstance(got, dict):
+        fail(
+            f"{run.function} returned {got!r}; return the results in a dict, {{job: what work(job) returned}}."
+            + run.its_code,
+            run.defined,
+        )
+    missing = [job for job in expected if job not in got]
+    if missing:
+        fail(
+            f"{run.function} returned the results of {len(expected) - len(missing)} of the {len(expected)} jobs;"
+            f" {_listed(missing)} {'is' if len(missing) == 1 else 'are'} missing. Every job's result goes in:"
+            " results[job] = work(job)." + run.its_code,
+            run.defined,
+        )
+    extra = [job for job in got if job not in expected]
+    if extra:
+        fail(
+            f"{run.function} returned results for {_listed(list(map(repr, extra)))}, which"
+            f" {'is' if len(extra) == 1 else 'are'} not among the jobs it was given." + run.its_code,
+            run.defined,
+        )
+    wrong = next(job for job in expected if got.get(job) != expected[job])
+    fail(
+        f"{run.function} returned {got[wrong]!r} for {wrong!r}; work({wrong!r}) returned {expected[wrong]!r}."
+        + run.its_code,
+        run.defined,
+    )
+
+
+def expect_shared_by_workers(run, jobs, workers):
+    """Every job ran once, none in the calling thread, in at most `workers` threads."""
+    expect_later_jobs_taken(run, jobs)
+    stray = next((call for call in run.calls if call.label not in jobs), None)
+    if stray is not None:
+        fail_with_picture(
+            run,
+            f"work() was called with {stray.label}, which is not a job:\n  {stray.begin.where}\nA worker that takes"
+            " the sentinel from the queue should stop there, before it calls work().",
+            stray.begin.where,
+        )
+    for job in jobs:
+        calls = run.calls_of(job)
+        if len(calls) > 1:
+            threads = _listed([call.thread.name for call in calls])
+            fail_with_picture(
+                run,
+                f"{job} was done {_times(len(calls))}, by {threads}: each job is for one worker only. get() hands"
+                " each item to one thread, and takes it out of the queue.",
+                calls[1].begin.where,
+            )
+        if calls[0].thread is run.caller:
+            fail_with_picture(
+                run,
+                f"{job} was done in {run.caller.name}, the thread that runs {run.function}:\n"
+                f"  {calls[0].begin.where}\nLeave the jobs to the workers: put them in the queue, and let the"
+                " workers take them out with get().",
+                calls[0].begin.where,
+            )
+    started = run.of(Kind.START)
+    if len(started) > workers:
+        fail_with_picture(
+            run,
+            f"{run.function} started {len(started)} threads"
+            f"{', one per job' if len(started) == len(jobs) else ''}, for workers={workers}, at\n"
+            f"  {started[-1].where}\n"
+            f"Start {workers} workers, no more, and let them share the jobs: each takes the next job from the"
+            " queue when it is done with one.",
+            started[-1].where,
+        )
+
+
+def expect_workers_at_once(run, jobs, workers):
+    """At some moment on the clock, `workers` jobs were being done at once."""
+    running, most = 0, 0
+    for event in run.events:
+        if event.kind in (Kind.BEGIN, Kind.END) and event.label in jobs:
+            running += 1 if event.kind == Kind.BEGIN else -1
+            most = max(most, running)
+    if most >= workers:
+        return
+    threads = {call.thread for call in run.calls if call.label in jobs}
+    said = f"only {most} at a time" if most > 1 else "one at a time"
+    fail_with_picture(
+        run,
+        f"{run.function} did the jobs {said}, in {len(threads)}"
+        f" thread{'s' if len(threads) != 1 else ''}: with {len(jobs)} jobs waiting, {workers} workers should"
+        f" be busy at once. Start all {workers} workers before you wait for any of them.",
+        run.defined,
+    )
+
+
+def expect_later_jobs_taken(run, jobs):
+    """Every job was done, the ones that came after the workers found the queue empty too."""
+    missed = [job for job in jobs if not run.calls_of(job)]
+    if not missed:
+        _expect_begun_as_they_came(run, jobs)
+        return
+    job = missed[0]
+    came = next((event for event in run.of(Kind.CAME) if event.label == job), None)
+    workers = run.started_threads
+    if not workers:
+        fail(f"{run.function} never did {job}: every job goes to the workers, once." + run.its_code, run.defined)
+    message = f"{job} came at {_seconds(came.at)}, and nobody ever did it" if came else f"Nobody ever did {job}"
+    given = run.given.get(workers[0])
+    defined = given and run.defined and defined_in(given.target, run.defined.path)
+    ended = [call.end.at for call in run.calls if call.end is not None]
+    if came and ended and all(_ended_before(run, thread, came) for thread in workers):
+        message += f": every worker had done its last job by then (the last at {_seconds(max(ended))})"
+    message += "."
+    polled = [event for event in run.of(Kind.POLLED) if event.thread is not run.caller]
+    if polled:
+        asked = polled[-1]
+        message += (
+            f"\n  {asked.where}\nasks the queue {asked.text}, and it said {asked.label} at {_seconds(asked.at)}:"
+            f" that tells what is true now, not that no more jobs will come."
+        )
+    elif defined:
+        message += f"\nThe workers run\n  {defined}\nand ended without calling work({job!r})."
+    message += (
+        "\nLet the workers wait in get() for the next job, call work() on each, and stop only when told to:"
+        " by a sentinel, one per worker, put after the last job (or, on Python 3.13+, the queue's shutdown())."
+    )
+    fail_with_picture(run, message, polled[-1].where if polled else defined or run.defined)
+
+
+def _expect_begun_as_they_came(run, jobs):
+    """Each job that came while a worker was free was begun at once."""
+    for event in run.of(Kind.CAME):
+        call = next((call for call in run.calls_of(event.label) if event.label in jobs), None)
+        if call is None or call.begin.at <= event.at:
+            continue
+        started = run.of(Kind.START)
+        message = f"{event.label} came at {_seconds(event.at)}, yet its work began only at {_seconds(call.begin.at)}."
+        if started and started[0].seq > event.seq:
+            message += f" The first worker was started only after it came, at\n  {started[0].where}\n"
+        else:
+            message += "\n"
+        message += (
+            "Start the workers first, and put each job in the queue as it comes: a worker waiting in get()"
+            " takes it at once."
+        )
+        fail_with_picture(run, message, started[0].where if started else run.defined)
+
+
+def _ended_before(run, thread, event):
+    """Had `thread` run its last job before `event`?"""
+    return all(call.end is not None and call.end.seq < event.seq for call in run.calls if call.thread is thread)
+
+
+def expect_workers_stopped_and_joined(run):
+    """Every thread the function started had ended, and been joined, before it returned."""
+    waiting = {wait.thread: wait for wait in run.left_waiting}
+    for thread in run.started_threads:
+        wait = waiting.get(thread)
+        if wait is not None:
+            where = f" at\n  {wait.where}\n" if wait.where else " "
+            on = _waits_on_a_queue(wait, _named(wait.on)) if _is_a_get(wait) else "and nothing will end the wait."
+            fail_with_picture(
+                run,
+                f"{run.function} returned while {thread.name} still waits{where}{on}\nA worker left waiting never"
+                " ends. Tell every worker to stop (one sentinel each, after the jobs, or on Python 3.13+ the"
+                " queue's shutdown()), then join() every worker before you return.",
+                wait.where,
+            )
+        joined = [e for e in run.of(Kind.JOINED) if e.other is thread and e.ended and e.seq < run.returned.seq]
+        if not joined:
+            started = next(e for e in run.of(Kind.START) if e.other is thread)
+            fail_with_picture(
+                run,
+                f"Nothing joins {thread.name}, started at\n  {started.where}\n{run.function} should wait for"
+                " every worker to end before it returns: keep the workers in a list and call join() on each,"
+                " after telling them to stop.",
+                started.where,
+            )
+
+
+# --- kata 08: stop a thread when told ---------------------------------------------------------
+
+
+def expect_beats_in_the_background(run, every, until):
+    """start_beating() returned at once, and a thread of its own called beat() at 0 s and then every
+    `every` seconds, up to `until`, when the program asked it to stop."""
+    beats = run.calls_of("beat")
+    here = next((call for call in beats if call.thread is run.caller), None)
+    if here is not None:
+        fail_with_picture(
+            run,
+            f"beat() ran in {run.caller.name}, the program's own thread:\n  {here.begin.where}\nstart_beating()"
+            " should start a thread that beats, and return at once, so that the program goes on with its work.",
+            here.begin.where,
+        )
+    started = run.of(Kind.START)
+    if not started:
+        fail("start_beating() started no thread: make a threading.Thread that beats, and start() it.")
+    if not beats:
+        fail_with_picture(run, f"The thread started at\n  {started[0].where}\nnever called beat().", started[0].where)
+    came = [call.begin.at for call in beats if call.begin.at <= until]
+    expected = [step * every for step in range(int(until // every) + 1)]
+    if came != expected:
+        fail_with_picture(
+            run,
+            f"The beats came at {_listed([_seconds(at) for at in came])}; with every={every} they should come at"
+            f" {_listed([_seconds(at) for at in expected])}: one right away, then one every {every} seconds,"
+            f" until the program asks the thread to stop at {_seconds(until)}. The thread beats at\n"
+            f"  {beats[0].begin.where}",
+            beats[0].begin.where,
+        )
+
+
+def expect_stopped_at_once(run, asked_at):
+    """stop_beating(), called at `asked_at` while the thread waited between beats, returned at once."""
+    if run.returned.at <= asked_at:
+        return
+    late = run.returned.at - asked_at
+    message = (
+        f"stop_beating() was called at {_seconds(asked_at)}, but returned only at {_seconds(run.returned.at)},"
+        f" {_seconds(late)} later."
+    )
+    slept = [
+        event
+        for event in run.of(Kind.SLEEP)
+        if event.thread is not run.caller and event.at <= asked_at and event.at + float(event.text) > asked_at
+    ]
+    if slept:
+        sleep = slept[-1]
+        message += (
+            f" {sleep.thread.name} was asleep in\n  {sleep.where}\nsince {_seconds(sleep.at)}, and saw that it"
+            " was asked to stop only when the sleep was over. Wait between beats with stop.wait(every) instead:"
+            " it waits as long, and returns the moment another thread calls stop.set()."
+        )
+        fail_with_picture(run, message, sleep.where)
+    fail_with_picture(
+        run,
+        message + " The thread was waiting between beats: let its wait end the moment it is asked to stop"
+        " (stop.wait(every), and stop.set() in stop_beating()).",
+    )
+
+
+def expect_stopped_and_joined(run):
+    """No beat began after stop_beating() returned, and every thread had ended and been joined by then."""
+    after = next((call for call in run.calls_of("beat") if call.begin.seq > run.returned.seq), None)
+    for start in run.of(Kind.START):
+        thread = start.other
+        if _joined(run, thread):
+            continue
+        if after is not None and after.thread is thread:
+            message = (
+                f"A beat began at {_seconds(after.begin.at)}, after stop_beating() had returned at"
+                f" {_seconds(run.returned.at)}: {thread.name}, started at\n  {start.where}\nwas never told to"
+                " stop."
+            )
+            if start.label == "daemon":
+                message += f"\n{_DAEMON}"
+            fail_with_picture(run, message + "\n" + _TELL_AND_JOIN, start.where)
+        fail_with_picture(
+            run,
+            f"Nothing joins {thread.name}, started at\n  {start.where}\nstop_beating() returned at"
+            f" {_seconds(run.returned.at)} without waiting for it to end, so the program cannot know it has."
+            + (f"\n{_DAEMON}" if start.label == "daemon" else "")
+            + "\nCall join() on the thread after telling it to stop.",
+            start.where,
+        )
+
+
+def expect_no_beat_cut_off(run):
+    """No beat was still going on when stop_beating() returned."""
+    cut = next((call for call in run.calls_of("beat") if call.begin.seq < run.returned.seq < call.ends_at_seq), None)
+    if cut is None:
+        return
+    start = next((event for event in run.of(Kind.START) if event.other is cut.thread), None)
+    if start is not None and start.label == "daemon" and not _joined(run, cut.thread):
+        fail_with_picture(
+            run,
+            f"stop_beating() returned at {_seconds(run.returned.at)}, and the program ended, in the middle of a"
+            f" beat (it ran from {_seconds(cut.begin.at)} to {_seconds(cut.ends_at)}); {cut.thread.name}, started"
+            f" at\n  {start.where}\nis a daemon. {_DAEMON}\n{_TELL_AND_JOIN}",
+            start.where,
+        )
+    where, message = _not_waited_for(run, cut)
+    fail_with_picture(run, message, where)
+
+
+def _joined(run, thread):
+    return any(event.other is thread and event.ended and event.seq < run.returned.seq for event in run.of(Kind.JOINED))
+
+
+_DAEMON = (
+    "daemon=True does not stop a thread: it lets the program end without waiting for it, and the thread is"
+    " then killed wherever it is, in the middle of a beat maybe."
+)
+_TELL_AND_JOIN = (
+    "Tell the thread to stop (an Event that stop_beating() sets, and the thread checks between beats), then join() it."
+)
+
+
+# --- kata 09: futures and their errors --------------------------------------------------------
+
+
+def catch_each_result(error):
+    """For watch.run(explain_error=...): what to do about an error one of the fetches raised."""
+    if not isinstance(error, ConnectionError):
+        return None
+    if _raised_by_a_future(error):
+        return (
+            "That is the error one fetch raised, and it stopped everything: future.result() raises the"
+            " task's error again in the thread that asks. Catch it around each result() (try: ... except"
+            " Exception as error:), keep it in errors under its name, and go on with the others."
+        )
+    return (
+        "That is the error one fetch raised, and it stopped everything. Run the fetches in a pool and catch"
+        " each one's error where you collect its result: future.result() raises the task's error again in the"
+        " thread that asks. Keep it in errors under its name, and go on with the others."
+    )
+
+
+def _raised_by_a_future(error):
+    traceback = error.__traceback__
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if code.co_name in ("result", "result_iterator") and "concurrent" in code.co_filename:
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def expect_pages_and_errors(run, names, failing):
+    """The function returned (pages, errors): a page for each name whose fetch worked, and the error
+    itself for each name in `failing`."""
+    value = run.value
+    if not (isinstance(value, tuple | list) and len(value) == 2 and all(isinstance(part, dict) for part in value)):
+        fail(
+            f"{run.function} returned {value!r}; return (pages, errors), two dicts: {{name: page}} and"
+            f" {{name: the error its fetch raised}}.{run.its_code}",
+            run.defined,
+        )
+    pages, errors = value
+    worked = [name for name in names if name not in failing]
+    wrong = next((name for name in failing if name in pages), None)
+    if wrong is not None:
+        fail(
+            f"pages has {wrong!r}: {pages[wrong]!r}, but its fetch raised an error. Leave it out of pages,"
+            f" and put its error in errors.{run.its_code}",
+            run.defined,
+        )
+    missing = [name for name in worked if name not in pages]
+    if missing:
+        first_error = min((names.index(name) for name in failing), default=len(names))
+        message = f"pages has no page for {_listed(missing)}, though {'its' if len(missing) == 1 else 'their'} fetch"
+        message += " worked."
+        if failing and all(names.index(name) > first_error for name in missing):
+            message += (
+                f" They come after {names[first_error]}, whose fetch raised: one try around the whole loop stops"
+                " at the first error, and the results after it are lost. Put the try around each result()."
+            )
+        fail(message + run.its_code, run.defined)
+    for name in worked:
+        if pages[name] != f"page of {name}":
+            fail(
+                f"pages[{name!r}] is {pages[name]!r}; fetch({name!r}) returned {f'page of {name}'!r}.{run.its_code}",
+                run.defined,
+            )
+    unknown = [name for name in errors if name not in failing]
+    if unknown:
+        fail(
+            f"errors has {_listed(list(map(repr, unknown)))}, whose fetch raised nothing. Put in errors only the"
+            f" names whose fetch raised.{run.its_code}",
+            run.defined,
+        )
+    for name in failing:
+        if name not in errors:
+            fail(
+                f"errors has nothing for {name!r}, whose fetch raised ConnectionError('{name}: no answer'). Catch"
+                f" the error around its result(), and keep it: errors[name] = error.{run.its_code}",
+                run.defined,
+            )
+        if not isinstance(errors[name], ConnectionError):
+            fail(
+                f"errors[{name!r}] is {errors[name]!r}, a {type(errors[name]).__name__}; keep the error itself,"
+                " the ConnectionError its fetch raised: except Exception as error: errors[name] = error."
+                + run.its_code,
+                run.defined,
+            )
+
+
+def expect_in_the_order_of_names(run, names):
+    """pages and errors list their names in the order of `names`."""
+    for what, found in zip(("pages", "errors"), run.value, strict=True):
+        expected = [name for name in names if name in found]
+        if list(found) != expected:
+            fail(
+                f"{what} lists the names as {', '.join(found)}, the order the fetches finished in; list them in"
+                f" the order of names: {', '.join(expected)}. Keep the futures in a dict by name (or a list), in"
+                " the order of names, and read their results from it: as_completed() gives them in the order"
+                f" they finish.{run.its_code}",
+                run.defined,
+            )
+
+
+# --- kata 12: at most N at once, with a Semaphore -----------------------------------------------
+
+
+def expect_downloaded_once_each(run, files, failing):
+    """Every file was downloaded once, in a thread other than the caller's, and the function returned
+    {file: what download(file) returned}, with the OSError itself for each file in `failing`."""
+    for file in files:
+        calls = run.calls_of(file)
+        if not calls:
+            fail(f"{run.function} never downloaded {file}." + run.its_code, run.defined)
+        if len(calls) > 1:
+            fail_with_picture(run, f"{file} was downloaded {_times(len(calls))}; once is enough.", calls[1].begin.where)
+        if calls[0].thread is run.caller:
+            fail_with_picture(run, _ran_in_caller(run, calls[0]), calls[0].begin.where)
+    results = run.value
+    if not isinstance(results, dict):
+        fail(f"{run.function} returned {results!r}; return {{file: what download(file) returned}}." + run.its_code)
+    for file in files:
+        got = results.get(file, "nothing")
+        if file in failing:
+            if not isinstance(got, OSError):
+                fail(
+                    f"{run.function} gives {got!r} for {file}, whose download raised OSError('{file}: connection"
+                    " reset'). Catch it in the thread (except OSError as error:) and make the error itself"
+                    f" the file's result.{run.its_code}",
+                    run.defined,
+                )
+        elif got != f"saved {file}":
+            fail(
+                f"{run.function} gives {got!r} for {file}; download({file!r}) returned {f'saved {file}'!r}."
+                + run.its_code,
+                run.defined,
+            )
+
+
+def _running_over_time(run, files):
+    """[(time, the labels running from then on)] at every begin and end of a download, in order."""
+    running, moments = [], []
+    for event in run.events:
+        if event.kind in (Kind.BEGIN, Kind.END) and event.label in files:
+            if event.kind == Kind.BEGIN:
+                running.append(event.label)
+            else:
+                running.remove(event.label)
+            moments.append((event.at, list(running)))
+    return moments
+
+
+def expect_at_most_at_once(run, files, at_most):
+    """Never more than `at_most` downloads at one moment on the clock."""
+    at, running = max(_running_over_time(run, files), key=lambda moment: len(moment[1]), default=(0, []))
+    if len(running) <= at_most:
+        return
+    message = f"{len(running)} downloads ran at once at {_seconds(at)} ({_listed(running)}); at most {at_most} may."
+    made = run.of(Kind.SEMAPHORE)
+    places = {id(semaphore): getattr(semaphore, "_value", None) for semaphore, _ in run.semaphores}
+    if len(made) > 1:
+        message += (
+            f"\n  {made[0].where}\nmakes a new {made[0].text} each time it runs ({len(made)} in this run): every"
+            " thread takes a place in one of its own, so nobody ever waits. Make one semaphore, before the"
+            " threads start, and let them all share it."
+        )
+    elif made:
+        semaphore, where = run.semaphores[0]
+        size = places[id(semaphore)]
+        message += f"\n  {where}\nmakes the semaphore"
+        message += (
+            f" with {size} places; give it at_most places: threading.Semaphore(at_most)."
+            if size is not None and size != at_most
+            else ", but not every download takes a place in it: put `with limit:` around the download."
+        )
+    else:
+        message += (
+            f"\nNothing limits them: make one threading.Semaphore(at_most), and let each thread take a place"
+            f" in it (with limit:) around its download.{run.its_code}"
+        )
+    fail_with_picture(run, message, made[0].where if made else run.defined)
+
+
+def expect_no_place_left_empty(run, files, at_most):
+    """Whenever fewer than `at_most` downloads ran, no file was left waiting for a place."""
+    begun = {call.label: call.begin.at for call in run.calls if call.label in files}
+    moments = _running_over_time(run, files)
+    for (at, running), (until, _) in zip(moments, moments[1:], strict=False):
+        waiting = [file for file in files if begun.get(file, float("inf")) >= until > at]
+        if len(running) >= at_most or not waiting:
+            continue
+        file = min(waiting, key=lambda name: begun[name])
+        message = (
+            f"From {_seconds(at)} to {_seconds(until)} only {len(running)} download{'s' if len(running) != 1 else ''}"
+            f" ran, while {file} waited (it began at {_seconds(begun[file])}): a place stood empty."
+        )
+        locks = run.of(Kind.LOCK)
+        started = next((e for e in run.of(Kind.START) if e.other is run.calls_of(file)[0].thread), None)
+        join = next((e for e in run.of(Kind.JOIN) if e.thread is run.caller and started and e.seq < started.seq), None)
+        if locks and not run.of(Kind.SEMAPHORE):
+            where = locks[0].where
+            message += (
+                f"\n  {where}\nmakes a {locks[0].text}, which lets one thread in at a time. A"
+                f" threading.Semaphore(at_most) lets {at_most} in: use one instead."
+            )
+        elif join is not None:
+            where = join.where
+            message += (
+                f" Its thread was started only at {_seconds(started.at)}, after\n  {where}\nhad waited for"
+                f" another thread to end. Start every thread at once, and let the semaphore hold them back: each"
+                " takes a place the moment one is given back."
+            )
+        else:
+            where = run.defined
+            message += (
+                " Each thread should take a place the moment one is given back: start every thread at once,"
+                f" and let `with limit:` around the download do the waiting.{run.its_code}"
+            )
+        fail_with_picture(run, message, where)

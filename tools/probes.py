@@ -63,6 +63,7 @@ class ThreadWatch(Listener):
         self.got_stuck = False
         self.lock_inversion = None  # (lesson, where) once two threads took the same locks in opposite orders
         self.made = []  # the locks the kata file made, in order
+        self._daemon_asked = {}  # thread -> (its daemon flag when made, whether daemon=True was passed)
         self.replaced_hooks = []  # (name, what replaced it): learner code that swapped the watch's hooks
 
     # --- recording -------------------------------------------------------------------------
@@ -85,12 +86,19 @@ class ThreadWatch(Listener):
 
     def on_create(self, thread, arguments, frame):
         bound = _THREAD_PARAMETERS.bind(thread, *arguments[0], **arguments[1]).arguments
+        # Whether the learner's code asks for a daemon: daemon=True here, or thread.daemon = True before start().
+        # A thread inherits the flag from the one that makes it, and the test's stand-in for the main thread
+        # is a daemon, as a program's main thread is not.
+        self._daemon_asked[thread] = (thread.daemon, bool(bound.get("daemon")))
         self._run.given[thread] = Given(
             bound.get("target"), bound.get("args", ()), bound.get("kwargs"), self.where(frame)
         )
 
     def on_start(self, thread):
-        self._record(Kind.START, other=thread, contents=self._callers_containers())
+        # Before the clock makes every thread a daemon: whether the learner's code made it one.
+        made, asked = self._daemon_asked.get(thread, (thread.daemon, thread.daemon))
+        daemon = thread.daemon if thread.daemon != made else asked
+        self._record(Kind.START, other=thread, label="daemon" if daemon else "", contents=self._callers_containers())
         given = self._run.given.get(thread)
         pool = pools.pool_of_worker(given, self._run.pools) if given else None
         if pool is not None:
@@ -108,8 +116,8 @@ class ThreadWatch(Listener):
     def on_asked(self, thread, alive, again):
         self._record(Kind.ASKED, other=thread, answer=alive, again=again)
 
-    def on_polled(self, question, again):
-        self._record(Kind.POLLED, label=question, again=again)
+    def on_polled(self, question, answer, again):
+        self._record(Kind.POLLED, text=question, label=repr(answer), again=again)
 
     def on_sleep(self, seconds):
         self._record(Kind.SLEEP, text=f"{seconds:g}")
@@ -129,6 +137,10 @@ class ThreadWatch(Listener):
             primitive.ordered = True
             self.made.append(primitive)
             self._record(Kind.LOCK, where=Where(self.kata_file, frame.f_lineno), text=primitive.kind)
+        elif getattr(primitive, "made_for", None) in ("Semaphore", "BoundedSemaphore") and primitive.made_at:
+            # Made inside threading.Semaphore(), which the kata file called at made_at.
+            self._run.semaphores.append((primitive.owner, primitive.made_at))
+            self._record(Kind.SEMAPHORE, where=primitive.made_at, text=primitive.made_for)
 
     # --- running learner code --------------------------------------------------------------
 
@@ -174,6 +186,8 @@ class ThreadWatch(Listener):
                     self.clock.begin(caller)
                     caller.start()
                     run.outcome = self.clock.follow(STUCK_AFTER)
+                    if run.outcome == "deadlock":
+                        run.left_waiting = list(self.clock.deadlock)
         except KeyboardInterrupt:
             # Ctrl-C: stop the learner's threads at once; a thread spinning in a loop would
             # otherwise slow pytest's goodbye down to seconds.
@@ -338,6 +352,15 @@ class ThreadWatch(Listener):
             return self._perform(name, takes, (lambda: result(name)) if result else None)
 
         return task
+
+    def arriving(self, items, every):
+        """`items` one by one, each `every` seconds on the clock after the one before, as jobs come
+        from a network: a generator for the learner's code to loop over."""
+        for item in items:
+            if self.clock.is_learner():
+                self.clock.wait(Waiting.TASK, "arrival", timeout=every, where=self.where(sys._getframe(1)))
+            self._record(Kind.CAME, label=str(item))
+            yield item
 
     def calls(self, body, label, seconds=1):
         """Wrap `body` so that each call of it is recorded, and lasts `seconds` on the clock."""

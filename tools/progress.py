@@ -63,8 +63,12 @@ def lines(results, unicode=True, next_step=True, fold_after=None, registry=None)
     rows = list(states(results, registry))
     current = next(((kata, result) for kata, state, result in rows if state == CURRENT), None)
     fold = fold_after is not None and len(rows) > fold_after
+    part = None
     for group in _runs(rows) if fold else [[row] for row in rows]:
         (first, state, _), (last, _, _) = group[0], group[-1]
+        if first.part != part:
+            part = first.part
+            yield f" {part}", {"bold": True}
         note = {CURRENT: "<- you are here", SOLVED: "solved", UNSOLVED: "to do", NOT_RUN: "not run"}[state]
         if len(group) == 1:
             yield f" {marks[state]} {first.number} {first.title:<48} {note}", colours[state]
@@ -73,7 +77,7 @@ def lines(results, unicode=True, next_step=True, fold_after=None, registry=None)
     solved = sum(state == SOLVED for _, state, _ in rows)
     full, empty = ("█", "░") if unicode else ("#", "-")
     bar = full * (solved * 20 // len(rows)) + empty * (20 - solved * 20 // len(rows))
-    yield f" [{bar}] {solved}/{len(rows)} solved", {"bold": True}
+    yield f" [{bar}] {solved}/{len(rows)} solved{_by_part(rows)}", {"bold": True}
     if current:
         kata, result = current
         if next_step:
@@ -93,14 +97,27 @@ def solved_line(kata, focus, unicode=True):
 
 
 def _runs(rows):
-    """The rows in runs of the same state; the current kata is a run of its own."""
+    """The rows in runs of the same state and part; the current kata is a run of its own."""
     runs = []
     for row in rows:
-        if runs and row[1] != CURRENT and runs[-1][-1][1] == row[1]:
+        if runs and row[1] != CURRENT and runs[-1][-1][1] == row[1] and runs[-1][-1][0].part == row[0].part:
             runs[-1].append(row)
         else:
             runs.append([row])
     return runs
+
+
+def _by_part(rows):
+    """How many katas of each part are solved, when there is more than one part: " (part 1: 6/6, ...)"."""
+    parts = list(dict.fromkeys(kata.part for kata, _, _ in rows))
+    if len(parts) < 2:
+        return ""
+    counts = [
+        f"part {part.number}: {sum(state == SOLVED for kata, state, _ in rows if kata.part == part)}"
+        f"/{sum(kata.part == part for kata, _, _ in rows)}"
+        for part in parts
+    ]
+    return f" ({', '.join(counts)})"
 
 
 def can_print_unicode(stream=None):

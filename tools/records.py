@@ -15,7 +15,6 @@ class Kind(StrEnum):
     JOINED = "joined"  # that wait is over: `ended` tells whether the other thread had ended
     SLEEP = "sleep"
     ASKED = "asked"  # a thread asked another whether it is alive: `answer` is what is_alive() said
-    POLLED = "polled"  # a thread asked what only another thread can change: done(), is_set(), empty(), ...
     WAITED = "waited"  # a wait on a lock or condition is over: `ended` tells whether it got what it waited for
     BEGIN = "begin"  # a stand-in task began
     END = "end"  # a stand-in task ended
@@ -23,11 +22,14 @@ class Kind(StrEnum):
     CRASH = "crash"  # an exception ended a thread
     RETURN = "return"  # the learner's function returned (or raised)
     LOCK = "lock"  # the kata file made a lock
+    SEMAPHORE = "semaphore"  # the kata file made a Semaphore or BoundedSemaphore
     READ = "read"  # a thread read a shared global
     WROTE = "wrote"  # a thread wrote a shared global
     ENDED = "ended"  # a started thread ran its code to the end
     POOL = "pool"  # the kata file made a pool of threads or processes
     SHUTDOWN = "shutdown"  # the learner's code shut a pool down (shutdown(), close(), terminate())
+    CAME = "came"  # an item of the input the test hands in came, after its time on the clock
+    POLLED = "polled"  # a thread asked what only another thread can change: `text` the question, `label` the answer
 
 
 @dataclass
@@ -60,6 +62,11 @@ class TaskCall:
     @property
     def ends_at(self):
         return self.end.at if self.end else float("inf")
+
+    @property
+    def ends_at_seq(self):
+        """The place of its end among the run's events: after all of them if it never ended."""
+        return self.end.seq if self.end else float("inf")
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ class Run:
     # or in which thread, judges the clock's own order only, since any order may pause a thread for long.
     reordered: bool = False
     pools: list[Pool] = field(default_factory=list)  # the pools the kata file made, in order
+    semaphores: list = field(default_factory=list)  # (semaphore, where) for each one the kata file made
+    left_waiting: list = field(default_factory=list)  # the clock's waits of threads still waiting after it returned
 
     @property
     def its_code(self):

@@ -31,11 +31,23 @@ class Hint:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A group of katas, in order: part 1 turns the lesson into katas, part 2 goes beyond it."""
+
+    number: int
+    title: str
+
+    def __str__(self):
+        return f"Part {self.number}: {self.title}"
+
+
+@dataclass(frozen=True)
 class Kata:
     name: str
     title: str
     hints: tuple[Hint, ...]  # every check's hints, in the order katas.toml lists them
     katas_dir: Path = field(default=KATAS_DIR, compare=False, repr=False)
+    part: Part | None = None
 
     @property
     def number(self):
@@ -61,18 +73,44 @@ class Kata:
 
 
 def katas(katas_dir=KATAS_DIR):
+    registry = _read(katas_dir)
+    parts = _parts(registry)
+    return [_kata(number, entry, katas_dir, parts) for number, entry in enumerate(registry.get("kata", []), start=1)]
+
+
+def parts(katas_dir=KATAS_DIR):
+    """The parts, in order, each with its katas in order: [(part, [kata, ...]), ...]."""
+    listed = katas(katas_dir)
+    return [(part, [kata for kata in listed if kata.part == part]) for part in _parts(_read(katas_dir)).values()]
+
+
+def _read(katas_dir):
     try:
         with open(katas_dir / "katas.toml", "rb") as registry:
-            entries = tomllib.load(registry).get("kata", [])
+            return tomllib.load(registry)
     except tomllib.TOMLDecodeError as error:
         raise RegistryError(f"katas/katas.toml is not valid TOML: {error}") from None
-    return [_kata(number, entry, katas_dir) for number, entry in enumerate(entries, start=1)]
 
 
-def _kata(number, entry, katas_dir):
+def _parts(registry):
+    found = {}
+    for place, entry in enumerate(registry.get("part", []), start=1):
+        if not isinstance(entry.get("title"), str):
+            raise RegistryError(f'katas/katas.toml: [[part]] number {place} has no title = "...".')
+        found[place] = Part(place, entry["title"])
+    return found
+
+
+def _kata(number, entry, katas_dir, parts):
     missing = [key for key in ("name", "title") if not isinstance(entry.get(key), str)]
     if missing:
         raise RegistryError(f"katas/katas.toml: [[kata]] number {number} has no {' and no '.join(missing)}.")
+    part = entry.get("part")
+    if part not in parts:
+        raise RegistryError(
+            f"katas/katas.toml: {entry['name']} has part = {part!r}; give it the number of one of the"
+            f" [[part]] tables, counted from 1 in the order they are listed ({len(parts)} of them)."
+        )
     hints = entry.get("hints", {})
     if not isinstance(hints, dict) or not all(
         isinstance(texts, list) and all(isinstance(text, str) for text in texts) for texts in hints.values()
@@ -82,7 +120,7 @@ def _kata(number, entry, katas_dir):
             ' [kata.hints] with lines like test_name = ["first hint", "second hint"].'
         )
     found = tuple(Hint(check, text) for check, texts in hints.items() for text in texts)
-    return Kata(entry["name"], entry["title"], found, katas_dir)
+    return Kata(entry["name"], entry["title"], found, katas_dir, parts[part])
 
 
 def checks(kata):
@@ -117,6 +155,13 @@ def problems(root=ROOT):
         for name in _folders(katas_dir)
         if name not in names
     ]
+    found += [
+        f"katas/katas.toml lists {later.name} (part {later.part.number}) after {earlier.name}"
+        f" (part {earlier.part.number}): list the katas part by part, in order."
+        for earlier, later in zip(listed, listed[1:], strict=False)
+        if later.part.number < earlier.part.number
+    ]
+    found += [f"katas/katas.toml: {part} has no katas." for part, its in parts(katas_dir) if not its]
     for kata in listed:
         found += _problems_of(kata)
     tests = root / "tests"

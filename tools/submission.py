@@ -565,7 +565,11 @@ def summary(verdict, lint_level):
         "| kata | changed here | verdict | the first check that fails |",
         "|---|---|---|---|",
     ]
+    part = None
     for kata, state, result in rows:
+        if kata.part != part:
+            part = kata.part
+            lines.append(f"| **{part}** | | | |")
         verdict_text = _verdict_text(state, result)
         first = (
             f"`{markdown_cell(result.failed[0])}`: {markdown_cell(_first_line(result.message))}"

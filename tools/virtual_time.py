@@ -92,7 +92,7 @@ class Listener:
     def on_asked(self, thread, alive, again):
         pass
 
-    def on_polled(self, question, again):
+    def on_polled(self, question, answer, again):
         pass
 
     def on_end(self, thread):
@@ -105,7 +105,9 @@ class Listener:
         pass
 
     def on_crash(self, thread, error):
-        pass
+        # What Python does with an exception that ends a thread: hand it to threading.excepthook,
+        # which prints it (an example shows that it is lost there).
+        threading.excepthook(threading.ExceptHookArgs((type(error), error, error.__traceback__, thread)))
 
     def on_made(self, primitive, frame):
         pass
@@ -379,11 +381,14 @@ def _never():
     return False
 
 
-def _asked(clock, about, question, frame):
-    """The learner's code asks `question` of `about`, whose answer only another thread can change."""
-    if frame.f_code.co_filename == clock.learner_file and clock.is_learner():
-        again = clock.poll(about, clock.listener.where(frame))
-        clock.listener.on_polled(question, again)
+def _asked(clock, about, question, frame, ask):
+    """The learner's code asks `question` of `about`, whose answer only another thread can change: `ask()`."""
+    if frame.f_code.co_filename != clock.learner_file or not clock.is_learner():
+        return ask()
+    again = clock.poll(about, clock.listener.where(frame))
+    answer = ask()
+    clock.listener.on_polled(question, answer, again)
+    return answer
 
 
 def _signature(kind, passed_over, wait):
@@ -540,8 +545,7 @@ class WatchedLock:
             self._locked, self.owner = False, None
 
     def locked(self):
-        _asked(self._clock, self, "locked()", sys._getframe(1))
-        return self._locked
+        return _asked(self._clock, self, "locked()", sys._getframe(1), lambda: self._locked)
 
     def __enter__(self):
         return self.acquire()
@@ -622,6 +626,7 @@ class WatchedCondition:
         self._lock = lock if lock is not None else WatchedRLock(clock, made_at)
         self.made_at = made_at
         self.made_for = made_for
+        self.owner = None
         self._waiters = deque()
         self.acquire = self._lock.acquire
         self.release = self._lock.release
@@ -751,8 +756,7 @@ def on_the_clock(clock):
         original = getattr(owner, name)
 
         def ask(self, *args, **kwargs):
-            _asked(clock, self, f"{name}()", sys._getframe(1))
-            return original(self, *args, **kwargs)
+            return _asked(clock, self, f"{name}()", sys._getframe(1), lambda: original(self, *args, **kwargs))
 
         return owner, name, ask
 
@@ -797,7 +801,10 @@ def on_the_clock(clock):
 
     def condition(frame, lock=None):
         where = listener.where(frame)
-        return WatchedCondition(clock, lock, where, made_for(frame) or "Condition")
+        made = WatchedCondition(clock, lock, where, made_for(frame) or "Condition")
+        if made.made_for != "Condition":
+            made.owner = frame.f_locals["self"]  # the Queue, Event, ... it serves: which of its conditions it is
+        return made
 
     hooks = {
         "threading.Thread.__init__": (threading.Thread, "__init__", init),
@@ -827,6 +834,7 @@ def on_the_clock(clock):
         "threading.Event.is_set": polled(threading.Event, "is_set"),
         "queue.Queue.empty": polled(queue.Queue, "empty"),
         "queue.Queue.qsize": polled(queue.Queue, "qsize"),
+        "queue.Queue.full": polled(queue.Queue, "full"),
     }
     with pytest.MonkeyPatch.context() as patch:
         for owner, attribute, hook in hooks.values():

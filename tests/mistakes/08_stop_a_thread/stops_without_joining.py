@@ -1,0 +1,32 @@
+"""A wrong solution to kata 08, kept to prove the tests reject it: the Event is set, and the thread never joined."""
+
+import threading
+import time
+
+
+def beat():
+    print("still here")  # saving a draft, say
+
+
+def start_beating(beat=beat, every=5):
+    stop = threading.Event()
+
+    def keep_beating():
+        while not stop.is_set():
+            beat()
+            stop.wait(every)
+
+    thread = threading.Thread(target=keep_beating)
+    thread.start()
+    return stop
+
+
+def stop_beating(beating):
+    beating.set()
+
+
+if __name__ == "__main__":
+    beating = start_beating(every=0.2)
+    time.sleep(0.5)
+    stop_beating(beating)
+    print("stopped")

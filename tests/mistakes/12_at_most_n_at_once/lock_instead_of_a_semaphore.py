@@ -1,0 +1,32 @@
+"""A wrong solution to kata 12, kept to prove the tests reject it: a Lock where at most 3 at once were asked for."""
+
+import threading
+import time
+
+
+def download(file):
+    time.sleep(1)  # the server sends the file
+    return f"saved {file}"
+
+
+def download_all(files, download=download, at_most=3):
+    results = {}
+    lock = threading.Lock()
+
+    def download_one(file):
+        with lock:
+            try:
+                results[file] = download(file)
+            except OSError as error:
+                results[file] = error
+
+    threads = [threading.Thread(target=download_one, args=(file,)) for file in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+if __name__ == "__main__":
+    print(download_all(["a.zip", "b.zip", "c.zip", "d.zip", "e.zip"], at_most=2))

@@ -1,0 +1,32 @@
+"""Reference solution for kata 12."""
+
+import threading
+import time
+
+
+def download(file):
+    time.sleep(1)  # the server sends the file
+    return f"saved {file}"
+
+
+def download_all(files, download=download, at_most=3):
+    results = {}
+    limit = threading.Semaphore(at_most)  # one for all the threads: at_most places
+
+    def download_one(file):
+        with limit:  # takes a place, waiting while none is free; gives it back at the end, even on an error
+            try:
+                results[file] = download(file)
+            except OSError as error:
+                results[file] = error
+
+    threads = [threading.Thread(target=download_one, args=(file,)) for file in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+if __name__ == "__main__":
+    print(download_all(["a.zip", "b.zip", "c.zip", "d.zip", "e.zip"], at_most=2))
