@@ -8,6 +8,7 @@ from tools.lessons import (
     expect_workers_at_once,
     expect_workers_stopped_and_joined,
 )
+from tools.schedules import every_order
 
 JOBS = [f"photo{number}.jpg" for number in range(1, 8)]  # more jobs than workers
 WORKERS = 3
@@ -39,6 +40,7 @@ def test_the_workers_wait_for_jobs_that_come_later(kata, watch):
     expect_results(run, {job: f"small {job}" for job in JOBS})
 
 
+@every_order
 def test_every_worker_stops_and_is_joined(kata, watch):
     run = run_process_all(kata, watch, JOBS)
     expect_shared_by_workers(run, JOBS, WORKERS)

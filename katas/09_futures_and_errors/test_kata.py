@@ -8,6 +8,7 @@ from tools.lessons import (
     expect_in_the_order_of_names,
     expect_pages_and_errors,
 )
+from tools.schedules import every_order
 
 # Pages take their own time to come: the first asked for comes last.
 SECONDS = {"home": 1.5, "news": 1.2, "weather": 1.0, "sport": 0.8}
@@ -42,6 +43,7 @@ def test_every_error_is_reported_with_its_name(kata, watch):
     expect_pages_and_errors(run, NAMES, failing=["home", "sport"])
 
 
+@every_order
 def test_pages_and_errors_come_in_the_order_of_the_names(kata, watch):
     run = run_fetch_all(kata, watch, failing=["news"])
     expect_pages_and_errors(run, NAMES, failing=["news"])

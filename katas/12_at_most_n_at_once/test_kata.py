@@ -9,6 +9,7 @@ from tools.lessons import (
     expect_downloaded_once_each,
     expect_no_place_left_empty,
 )
+from tools.schedules import every_order
 
 # Downloads take their own time: a place frees up now and then, not all at once.
 SECONDS = {"a.zip": 1, "b.zip": 3, "c.zip": 1, "d.zip": 1, "e.zip": 2, "f.zip": 1, "g.zip": 1}
@@ -32,6 +33,7 @@ def test_every_file_is_downloaded_once_in_a_thread(kata, watch):
     expect_downloaded_once_each(run, FILES, failing=[])
 
 
+@every_order
 @pytest.mark.parametrize("at_most", [3, 2])
 def test_never_more_than_at_most_downloads_at_once(kata, watch, at_most):
     run = run_download_all(kata, watch, at_most=at_most)
