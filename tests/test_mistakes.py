@@ -145,6 +145,8 @@ MISTAKES = {
         "lifecycle() gives False for 'started' without asking: it never calls\n"
         "thread.is_alive() between start() and join()."
     ),
+    "07_workers_and_a_queue/stops_when_get_times_out": "photo1.jpg came at 1.5 s, and nobody ever did it.",
+    "09_futures_and_errors/swallows_the_errors": "errors has nothing for",
     "05_lifecycle/polls_is_alive_instead_of_join": "lifecycle() asked is_alive() 12 times instead",
     "05_lifecycle/textbook_answers": "without ever calling thread.is_alive(): those are answers written in advance",
     "05_lifecycle/is_alive_without_brackets": "lifecycle() gives the method thread.is_alive itself for 'created'",
