@@ -157,12 +157,11 @@ MISTAKES = {
     "05_lifecycle/sleep_instead_of_join": ("lifecycle() waited with time.sleep(0.2) instead:\n    12  time.sleep(0.2)"),
     "07_workers_and_a_queue/one_sentinel_for_all_workers": (
         "  Thread-1 (worker) waits at\n"
-        "    tests/mistakes/07_workers_and_a_queue/one_sentinel_for_all_workers.py:19  job = waiting.get()\n"
+        "      19  job = waiting.get()\n"
         "  in get() for an item from `waiting` (the Queue made at line 15), which is\n  empty,"
     ),
     "07_workers_and_a_queue/polls_empty": (
-        "  tests/mistakes/07_workers_and_a_queue/polls_empty.py:18  while not waiting.empty():\n"
-        "asks the queue empty(), and it said True at 0 s"
+        "    18  while not waiting.empty():\nasks the queue empty(), and it said True at 0 s"
     ),
     "07_workers_and_a_queue/gets_after_the_workers_are_done": (
         "  in get() for an item from `done` (the Queue made at line 16), which is empty,"
@@ -183,22 +182,24 @@ MISTAKES = {
     ),
     "08_stop_a_thread/flag_checked_after_a_long_sleep": (
         "stop_beating() was called at 12 s, but returned only at 15 s, 3 s later.\n"
-        "Thread-3 (keep_beating) was asleep in\n"
-        "  tests/mistakes/08_stop_a_thread/flag_checked_after_a_long_sleep.py:18  time.sleep(every)"
+        "Thread-1 (keep_beating) was asleep in\n"
+        "  tests/mistakes/08_stop_a_thread/flag_checked_after_a_long_sleep.py:18\n"
+        "    18  time.sleep(every)"
     ),
-    "08_stop_a_thread/sleeps_then_checks_the_event": "sleeps_then_checks_the_event.py:17  time.sleep(every)",
-    "08_stop_a_thread/stops_without_joining": "Nothing joins Thread-2 (keep_beating), started at",
+    "08_stop_a_thread/sleeps_then_checks_the_event": "sleeps_then_checks_the_event.py:17\n    17  time.sleep(every)",
+    "08_stop_a_thread/stops_without_joining": "Nothing joins Thread-1 (keep_beating), started at",
     "08_stop_a_thread/join_with_a_timeout": "join(timeout=0.5) gave up at 8.5 s, while beat was still running",
     "08_stop_a_thread/waits_before_the_first_beat": "The beats came at 5 s and 10 s; with every=5 they should come",
     "09_futures_and_errors/result_without_try": (
-        "  at tests/mistakes/09_futures_and_errors/result_without_try.py:19  pages[name] = future.result()\n"
+        "  at tests/mistakes/09_futures_and_errors/result_without_try.py:19\n"
+        "    19  pages[name] = future.result()\n"
         "That is the error one fetch raised, and it stopped everything: future.result()"
     ),
     "09_futures_and_errors/one_try_around_the_loop": "one try around the whole loop stops at the first\nerror",
     "09_futures_and_errors/as_completed_order": "pages lists the names as sport, weather, home, the order the",
     "09_futures_and_errors/plain_threads_lose_the_error": "crashed with ConnectionError: news: no answer",
     "09_futures_and_errors/keeps_the_message_not_the_error": "errors['news'] is 'news: no answer', a str;",
-    "09_futures_and_errors/try_around_submit": "try_around_submit.py:24  pages[name] = future.result()",
+    "09_futures_and_errors/try_around_submit": "try_around_submit.py:24\n    24  pages[name] = future.result()",
     "09_futures_and_errors/none_for_a_failed_page": "pages has 'news': None, but its fetch raised an error.",
     "12_at_most_n_at_once/semaphore_per_thread": "makes a new Semaphore each time it runs (7 in this run)",
     "12_at_most_n_at_once/lock_instead_of_a_semaphore": (
