@@ -35,3 +35,7 @@ def process_all(jobs, work=work, workers=3):
     for thread in threads:
         thread.join()
     return results
+
+
+if __name__ == "__main__":
+    print(process_all(["cat.jpg", "dog.jpg", "owl.jpg", "fox.jpg"]))

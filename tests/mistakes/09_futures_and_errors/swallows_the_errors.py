@@ -21,3 +21,13 @@ def fetch_all(names, fetch=fetch):
         except Exception:
             pass
     return pages, errors
+
+
+if __name__ == "__main__":
+    try:
+        pages, errors = fetch_all(["home", "news", "weather"])
+    except ConnectionError as error:
+        print(f"fetch_all() stopped at the first error: {error!r}")
+    else:
+        print(pages)
+        print(errors)
