@@ -7,6 +7,7 @@ from tools.lessons import (
     expect_each_in_a_thread_of_its_own,
     expect_in_the_order_of_names,
     expect_pages_and_errors,
+    expect_pools_shut_down,
 )
 from tools.schedules import every_order
 
@@ -31,6 +32,7 @@ def test_fetch_all_fetches_every_name_at_the_same_time(kata, watch):
     expect_each_in_a_thread_of_its_own(run, NAMES)
     expect_at_the_same_time(run, NAMES)
     expect_pages_and_errors(run, NAMES, failing=[])
+    expect_pools_shut_down(run)
 
 
 def test_an_error_in_one_fetch_stops_none_of_the_others(kata, watch):
